@@ -1,0 +1,3 @@
+from obslint.cli import main
+
+main()

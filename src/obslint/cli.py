@@ -1,0 +1,124 @@
+"""The command line: a thin layer over plain functions (lint.py, reporters.py, ...)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from obslint import __version__
+from obslint.config import Config, ConfigError, load_config, parse_version
+
+
+def _config(ctx_paths: list[Path], config_file: str | None, prometheus_version: str | None,
+            alertmanager_version: str | None) -> Config:
+    start = ctx_paths[0] if ctx_paths else Path(".")
+    config = load_config(start if start.exists() else Path("."), Path(config_file) if config_file else None)
+    return config.with_overrides(
+        prometheus_version=parse_version(prometheus_version, "--prometheus-version") if prometheus_version else None,
+        alertmanager_version=(parse_version(alertmanager_version, "--alertmanager-version")
+                              if alertmanager_version else None),
+    )
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"obslint: {message}", err=True)
+    sys.exit(code)
+
+
+common_options = [
+    click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+                 help="obslint.toml or pyproject.toml to read (default: the nearest one)."),
+    click.option("--prometheus-version", default=None, help="Target Prometheus version, e.g. 2.42 or 3.5."),
+    click.option("--alertmanager-version", default=None, help="Target Alertmanager version, e.g. 0.25."),
+]
+
+
+def with_common_options(func):
+    for option in reversed(common_options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="obslint")
+def cli() -> None:
+    """Lint, build and test Prometheus rules, Alertmanager routing and Grafana dashboards."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file instead of standard output.")
+@with_common_options
+def check(paths, fmt, strict, output, config_file, prometheus_version, alertmanager_version) -> None:
+    """Lint rule files, Alertmanager configs and dashboards (default: the project in this directory).
+
+    Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
+    """
+    from obslint.findings import exit_code
+    from obslint.lint import lint_paths
+    from obslint.reporters import render
+
+    paths = list(paths) or [Path(".")]
+    try:
+        config = _config(paths, config_file, prometheus_version, alertmanager_version)
+    except ConfigError as exc:
+        _fail(str(exc))
+    findings = lint_paths(paths, config)
+    report = render(findings, fmt)
+    if output is not None:
+        from obslint.fileio import write_atomic
+
+        write_atomic(output, report.encode("utf-8"))
+    else:
+        click.echo(report, nl=False)
+    sys.exit(exit_code(findings, strict))
+
+
+@cli.command(name="checks")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_checks(fmt) -> None:
+    """List every check: code, name, default severity, kind and summary."""
+    import json
+
+    from obslint.checks.registry import all_checks, summary
+
+    rows = [{"code": c.code, "name": c.name, "severity": str(c.severity), "kind": c.kind,
+             "enabled": c.enabled_by_default, "summary": summary(c)} for c in all_checks()]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['code']}  {r['name']:<28} {r['severity']:<8} {r['kind']:<12} {r['summary']}")
+
+
+@cli.command()
+@click.argument("code")
+def explain(code) -> None:
+    """Print the documentation of a check, by code (R001) or name (unknown-field)."""
+    from obslint.checks.registry import documentation, resolve_check
+
+    try:
+        check_cls = resolve_check(code)
+    except KeyError as exc:
+        _fail(exc.args[0])
+    click.echo(f"{check_cls.code} {check_cls.name} ({check_cls.severity}, {check_cls.kind})\n")
+    click.echo(documentation(check_cls))
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as exc:  # a bug in obslint: say so, in one line, and exit 2
+        _fail(f"internal error: {type(exc).__name__}: {exc} (please report this)")

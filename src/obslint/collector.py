@@ -1,0 +1,94 @@
+"""Collecting one file's findings: which checks are on, their severities, and inline suppressions.
+
+Suppressions live in comments (YAML or Python):
+- `# obslint: disable=CODE[,CODE]` at the end of a line: that line;
+- the same comment alone on its line: the next line;
+- `# obslint: disable-next-line=CODE`: the next line;
+- `# obslint: disable-file=CODE`: the whole file.
+`all` stands for every check. Codes and slugs both work.
+"""
+
+from __future__ import annotations
+
+from obslint.checks.registry import Check, resolve_check
+from obslint.config import Config
+from obslint.findings import Finding
+
+MARKER = "obslint:"
+
+
+class Suppressions:
+    def __init__(self, text: str | None):
+        self.by_line: dict[int, set[str]] = {}
+        self.file: set[str] = set()
+        if text and MARKER in text:
+            self._scan(text)
+
+    def _scan(self, text: str) -> None:
+        for number, line in enumerate(text.split("\n"), start=1):
+            at = line.find("#")
+            while at >= 0:
+                comment = line[at + 1:].strip()
+                if comment.startswith(MARKER):
+                    self._directive(comment[len(MARKER):].strip(), number, line[:at].strip() == "")
+                    break
+                at = line.find("#", at + 1)
+
+    def _directive(self, directive: str, line: int, alone: bool) -> None:
+        name, _, value = directive.partition("=")
+        codes = {self._code(v) for v in value.split(",") if v.strip()}
+        name = name.strip()
+        if name == "disable-file":
+            self.file |= codes
+        elif name == "disable-next-line" or (name == "disable" and alone):
+            self.by_line.setdefault(line + 1, set()).update(codes)
+        elif name == "disable":
+            self.by_line.setdefault(line, set()).update(codes)
+
+    @staticmethod
+    def _code(value: str) -> str:
+        value = value.strip()
+        if value.lower() == "all":
+            return "all"
+        try:
+            return resolve_check(value).code
+        except KeyError:
+            return value.upper()
+
+    def suppressed(self, code: str, line: int) -> bool:
+        here = self.by_line.get(line, ())
+        return code in self.file or "all" in self.file or code in here or "all" in here
+
+
+def check_enabled(config: Config, check: type[Check]) -> bool:
+    if check.code in config.disable:
+        return False
+    return check.enabled_by_default or check.code in config.enable
+
+
+class Collector:
+    """Where checks report; turns (code, position, message) into Findings for one path."""
+
+    def __init__(self, path: str, config: Config, text: str | None = None):
+        self.path = path
+        self.config = config
+        self.suppressions = Suppressions(text)
+        self.findings: list[Finding] = []
+
+    def enabled(self, code: str) -> bool:
+        return check_enabled(self.config, resolve_check(code))
+
+    def add(self, code: str, line: int, column: int, message: str) -> None:
+        check = resolve_check(code)
+        if not check_enabled(self.config, check) or self.suppressions.suppressed(check.code, line):
+            return
+        severity = self.config.severity.get(check.code, check.severity)
+        self.findings.append(Finding(self.path, max(line, 0), max(column, 0), check.code, check.name, severity,
+                                     message))
+
+    def at(self, code: str, node, message: str) -> None:
+        """Report at a YAML node (or at the file start when the node is None)."""
+        if node is None:
+            self.add(code, 1, 1, message)
+        else:
+            self.add(code, node.line, node.column, message)

@@ -1,0 +1,150 @@
+"""Project configuration: `[tool.obslint]` in pyproject.toml, or an obslint.toml (whose keys sit at the top).
+
+A bad configuration is a usage error (exit 2), never a finding: it is the tool that is misconfigured,
+not the user's observability config.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from obslint.findings import Severity
+
+NEWEST_PROMETHEUS = (3, 14)
+NEWEST_ALERTMANAGER = (0, 34)
+DEFAULT_PATHS = {"rules": ["rules"], "alertmanager": ["alertmanager"], "dashboards": ["dashboards_py"]}
+KNOWN_KEYS = {
+    "paths", "exclude", "enable", "disable", "severity", "prometheus-version", "alertmanager-version",
+    "max-file-size", "max-yaml-nodes", "promql-max-nesting", "policy",
+}
+
+
+class ConfigError(Exception):
+    """The configuration or the command line is wrong: exit code 2."""
+
+
+def parse_version(text, what: str = "version") -> tuple[int, int]:
+    parts = str(text).strip().lstrip("v").split(".")
+    try:
+        numbers = [int(p) for p in parts if p != ""]
+    except ValueError:
+        raise ConfigError(f"{what} {text!r} is not a version such as 2.42 or 3.5") from None
+    if not numbers or len(numbers) > 3:
+        raise ConfigError(f"{what} {text!r} is not a version such as 2.42 or 3.5")
+    return (numbers[0], numbers[1] if len(numbers) > 1 else 0)
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = Path(".")
+    source: str | None = None  # the file the config was read from
+    paths: dict = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_PATHS.items()})
+    exclude: tuple[str, ...] = ()
+    enable: frozenset[str] = frozenset()  # empty: the defaults
+    disable: frozenset[str] = frozenset()
+    severity: dict = field(default_factory=dict)  # code -> Severity
+    prometheus_version: tuple[int, int] = NEWEST_PROMETHEUS
+    alertmanager_version: tuple[int, int] = NEWEST_ALERTMANAGER
+    max_file_size: int = 10 * 1024 * 1024
+    max_yaml_nodes: int = 1_000_000
+    promql_max_nesting: int = 1500
+    policy: dict = field(default_factory=dict)
+
+    def with_overrides(self, **kwargs) -> "Config":
+        return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
+
+
+def find_config_file(start: Path) -> tuple[Path, dict] | None:
+    """The nearest obslint.toml, or pyproject.toml with a [tool.obslint] table, at or above `start`."""
+    start = start.resolve()
+    directory = start if start.is_dir() else start.parent
+    for d in (directory, *directory.parents):
+        candidate = d / "obslint.toml"
+        if candidate.is_file():
+            return candidate, _read_toml(candidate)
+        candidate = d / "pyproject.toml"
+        if candidate.is_file():
+            data = _read_toml(candidate)
+            if isinstance(data.get("tool"), dict) and "obslint" in data["tool"]:
+                return candidate, data["tool"]["obslint"]
+    return None
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+
+
+def load_config(start: Path, explicit: Path | None = None) -> Config:
+    if explicit is not None:
+        data = _read_toml(explicit)
+        if explicit.name == "pyproject.toml":
+            data = data.get("tool", {}).get("obslint", {})
+        return from_mapping(data, explicit.resolve().parent, str(explicit))
+    found = find_config_file(start)
+    if found is None:
+        root = start.resolve()
+        return Config(root=root if root.is_dir() else root.parent)
+    path, data = found
+    return from_mapping(data, path.parent, str(path))
+
+
+def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
+    where = source or "configuration"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: [tool.obslint] must be a table")
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_KEYS))}")
+    from obslint.checks.registry import resolve_check
+
+    paths = {k: list(v) for k, v in DEFAULT_PATHS.items()}
+    for kind, value in (data.get("paths") or {}).items():
+        if kind not in DEFAULT_PATHS:
+            raise ConfigError(f"{where}: paths.{kind}: unknown kind (use {', '.join(DEFAULT_PATHS)})")
+        paths[kind] = [value] if isinstance(value, str) else list(value)
+
+    def codes(key: str) -> frozenset[str]:
+        values = data.get(key) or []
+        if isinstance(values, str):
+            values = [values]
+        try:
+            return frozenset(resolve_check(v).code for v in values)
+        except KeyError as exc:
+            raise ConfigError(f"{where}: {key}: {exc.args[0]}") from None
+
+    severity = {}
+    for name, level in (data.get("severity") or {}).items():
+        try:
+            severity[resolve_check(name).code] = Severity.parse(level)
+        except (KeyError, ValueError) as exc:
+            raise ConfigError(f"{where}: severity.{name}: {exc.args[0]}") from None
+    limits = {}
+    for key, default in (("max-file-size", 10 * 1024 * 1024), ("max-yaml-nodes", 1_000_000),
+                         ("promql-max-nesting", 1500)):
+        try:
+            limits[key] = int(data.get(key, default))
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: {key} must be a whole number") from None
+    return Config(
+        root=root,
+        source=source,
+        paths=paths,
+        exclude=tuple(data.get("exclude") or ()),
+        enable=codes("enable"),
+        disable=codes("disable"),
+        severity=severity,
+        prometheus_version=parse_version(data.get("prometheus-version", "%d.%d" % NEWEST_PROMETHEUS),
+                                         "prometheus-version"),
+        alertmanager_version=parse_version(data.get("alertmanager-version", "%d.%d" % NEWEST_ALERTMANAGER),
+                                           "alertmanager-version"),
+        max_file_size=limits["max-file-size"],
+        max_yaml_nodes=limits["max-yaml-nodes"],
+        promql_max_nesting=min(limits["promql-max-nesting"], 1500),
+        policy=dict(data.get("policy") or {}),
+    )

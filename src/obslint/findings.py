@@ -1,0 +1,62 @@
+"""Findings: what every check reports, and how findings are ordered and counted."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `max()` of severities is the worst one."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place. Line and column are 1-based; 0 means "the whole file"."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "name": self.name,
+            "severity": str(self.severity),
+            "message": self.message,
+        }
+
+
+def sort_findings(findings) -> list[Finding]:
+    return sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+
+
+def exit_code(findings, strict: bool = False) -> int:
+    """0: clean; 1: errors (or, with strict, warnings too)."""
+    worst = max((f.severity for f in findings), default=None)
+    if worst is None:
+        return 0
+    if worst >= Severity.ERROR or (strict and worst >= Severity.WARNING):
+        return 1
+    return 0

@@ -1,0 +1,94 @@
+"""`obslint check` as plain functions: lint files and projects, return findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from obslint import yamlload
+from obslint.collector import Collector
+from obslint.config import Config
+from obslint.findings import Finding, sort_findings
+from obslint.project import Target, discover
+from obslint.rulefiles import RuleFile, RuleFileValidator, is_rule_document, is_rule_test_document
+
+YAML_ERROR_CODES = {"syntax": "Y001", "encoding": "Y002", "size": "Y003", "aliases": "Y004",
+                    "duplicate-key": "Y005", "io": "Y006"}
+
+
+def display_path(path: Path, config: Config) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def read_yaml(path: Path, config: Config, collector: Collector):
+    """(text, documents) or (text or None, None) after reporting why the file cannot be read."""
+    text = None
+    try:
+        text = yamlload.read_file(path, config.max_file_size)
+        collector.suppressions = type(collector.suppressions)(text)
+        return text, yamlload.load_documents(text, config.max_yaml_nodes)
+    except yamlload.YamlError as exc:
+        collector.add(YAML_ERROR_CODES[exc.kind], exc.line, exc.column, exc.message)
+        return text, None
+
+
+def lint_rule_file(path: Path, config: Config, collector: Collector | None = None,
+                   documents=None) -> tuple[RuleFile | None, list[Finding]]:
+    collector = collector or Collector(display_path(path, config), config)
+    if documents is None:
+        _, documents = read_yaml(path, config, collector)
+        if documents is None:
+            return None, collector.findings
+    validator = RuleFileValidator(collector, config.prometheus_version, config.promql_max_nesting)
+    rule_file = validator.validate(collector.path, [d.root for d in documents])
+    report_duplicate_rules(rule_file, collector)
+    return rule_file, collector.findings
+
+
+def report_duplicate_rules(rule_file: RuleFile, collector: Collector) -> None:
+    """R014: promtool's duplicate-rules lint (same name and labels in one file)."""
+    seen: dict[tuple, object] = {}
+    for rule in rule_file.rules:
+        if not rule.name:
+            continue
+        key = (rule.kind, rule.name, tuple(sorted(rule.labels.items())))
+        first = seen.get(key)
+        if first is None:
+            seen[key] = rule
+            continue
+        collector.at("R014", rule.node,
+                     f'{rule.kind} "{rule.name}" with the same labels is already defined at line {first.node.line}')
+
+
+def lint_target(target: Target, config: Config) -> list[Finding]:
+    path = display_path(target.path, config)
+    collector = Collector(path, config)
+    if target.kind == "missing":
+        collector.add("Y006", 0, 0, "no such file or directory")
+        return collector.findings
+    if target.kind in ("dashboards",):
+        return []  # dashboards are compiled by `obslint build` (not part of this linter yet)
+    _, documents = read_yaml(target.path, config, collector)
+    if documents is None:
+        return collector.findings
+    roots = [d.root for d in documents if d.root is not None]
+    if target.kind == "rule-tests" or (roots and all(is_rule_test_document(r) for r in roots)):
+        return collector.findings  # promtool unit-test files: `obslint test`
+    if target.kind == "rules" or any(is_rule_document(r) for r in roots):
+        lint_rule_file(target.path, config, collector, documents)
+        return collector.findings
+    if target.kind == "alertmanager":
+        return collector.findings
+    if target.explicit and roots:
+        collector.add("Y007", 1, 1, "obslint cannot tell what kind of file this is (no `groups`, "
+                                    "`route` or `rule_files`)")
+    return collector.findings
+
+
+def lint_paths(paths: list[Path], config: Config) -> list[Finding]:
+    findings: list[Finding] = []
+    for target in discover(paths, config):
+        findings.extend(lint_target(target, config))
+    return sort_findings(findings)

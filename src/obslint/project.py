@@ -1,0 +1,87 @@
+"""Finding the files to lint: a directory is a project root with the configured layout, a file is
+linted by its kind (told by its place, its name and its content)."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+
+from obslint.config import Config
+
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path
+    kind: str  # rules, rule-tests, alertmanager, dashboards, unknown
+    explicit: bool  # named on the command line (a missing explicit file is an error)
+
+
+def _excluded(path: Path, config: Config) -> bool:
+    try:
+        relative = path.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
+               for pattern in config.exclude)
+
+
+def _kind_by_place(path: Path, config: Config) -> str | None:
+    resolved = path.resolve()
+    for kind, roots in config.paths.items():
+        for root in roots:
+            base = (config.root / root).resolve()
+            if resolved == base or base in resolved.parents:
+                if kind == "rules" and "tests" in resolved.relative_to(base).parts[:-1]:
+                    return "rule-tests"
+                return kind
+    return None
+
+
+def discover(paths: list[Path], config: Config) -> list[Target]:
+    """Targets in a stable order. A directory that holds the layout (rules/, alertmanager/,
+    dashboards_py/) is a project root; any other directory is searched for YAML files."""
+    targets: list[Target] = []
+    seen: set[Path] = set()
+
+    def add(path: Path, kind: str, explicit: bool) -> None:
+        key = path.resolve()
+        if key not in seen and not (not explicit and _excluded(path, config)):
+            seen.add(key)
+            targets.append(Target(path, kind, explicit))
+
+    for given in paths:
+        if not given.exists():
+            add(given, "missing", True)
+            continue
+        if given.is_file():
+            add(given, _kind_by_place(given, config) or kind_by_name(given), True)
+            continue
+        layout = [(kind, given / root) for kind, roots in config.paths.items() for root in roots]
+        if any(d.is_dir() for _, d in layout):
+            for kind, directory in layout:
+                for file in _walk(directory, kind):
+                    add(file, _kind_by_place(file, config) or kind, False)
+        else:
+            for file in _walk(given, "any"):
+                add(file, _kind_by_place(file, config) or kind_by_name(file), False)
+    return targets
+
+
+def _walk(directory: Path, kind: str) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    suffixes = (".py",) if kind == "dashboards" else YAML_SUFFIXES + ((".py",) if kind == "any" else ())
+    files = [p for p in directory.rglob("*") if p.is_file() and p.suffix in suffixes
+             and not any(part.startswith(".") or part == "__pycache__" for part in p.parts)]
+    return sorted(files)
+
+
+def kind_by_name(path: Path) -> str:
+    if path.suffix == ".py":
+        return "dashboards"
+    if path.suffix == ".json":
+        return "dashboards"
+    return "unknown"  # decided by content when read

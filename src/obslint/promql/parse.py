@@ -1,0 +1,325 @@
+"""Guarded PromQL parsing with promql-parser, and the verdict of a given Prometheus version.
+
+promql-parser follows Prometheus 3.x and differs from Go's parser in places; this module makes the
+verdict equal to the target Prometheus's:
+- it rejects what every Prometheus rejects but promql-parser accepts (`or` inside braces, numbers
+  that overflow a float64, regexes Go's RE2 refuses);
+- it accepts what promql-parser wrongly rejects (backtick raw strings with backslashes, regexes only
+  Go accepts, `holt_winters` on 2.x), by handing the parser an equivalent text;
+- it flags syntax and functions the target version does not have yet (or no longer has).
+It also guards the parser: it panics with a BaseException on some input, and its time and memory
+grow quadratically with nesting and with long operator chains, so such input gets a clean error.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import promql_parser as pq
+
+from obslint.promql import lexer, versions
+from obslint.promql.lexer import Token
+from obslint.promql.regex import RegexError, compile_anchored, matches_empty
+
+NEWEST_PROMETHEUS = (3, 14)
+MAX_NESTING = 1500
+MAX_BINARY_OPERATORS = 2500
+MAX_LENGTH = 256 * 1024
+
+REGEX_PLACEHOLDER = "__obslint_re_{}__"
+
+_HOLT_WINTERS_REGISTERED = False
+
+
+def _register_removed_functions() -> None:
+    """promql-parser dropped holt_winters with Prometheus 3; Prometheus 2.x still has it."""
+    global _HOLT_WINTERS_REGISTERED
+    if _HOLT_WINTERS_REGISTERED:
+        return
+    try:
+        pq.register_extra_functions([
+            pq.Function("holt_winters", [pq.ValueType.Matrix, pq.ValueType.Scalar, pq.ValueType.Scalar],
+                        pq.ValueType.Vector, variadic=0, experimental=False)
+        ])
+    except ValueError:
+        pass  # already registered by an earlier import
+    _HOLT_WINTERS_REGISTERED = True
+
+
+@dataclass
+class Problem:
+    """A problem in an expression. kind: syntax, version, complexity. offset: in the expression text."""
+
+    kind: str
+    message: str
+    offset: int | None = None
+
+
+@dataclass
+class ParsedExpr:
+    text: str
+    version: tuple[int, int]
+    ast: object | None = None
+    tokens: list[Token] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    regexes: dict[str, str] = field(default_factory=dict)  # placeholder -> the regex as written
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def real_value(self, value: str) -> str:
+        """A matcher value as the user wrote it (the parser saw a placeholder for regexes)."""
+        return self.regexes.get(value, value)
+
+
+def parse_expr(text: str, version: tuple[int, int] = NEWEST_PROMETHEUS, max_nesting: int = MAX_NESTING
+               ) -> ParsedExpr:
+    """Parse `text` for Prometheus `version`. Never raises for any input string."""
+    result = ParsedExpr(text, version)
+    if len(text) > MAX_LENGTH:
+        result.problems.append(Problem("complexity", f"the expression has {len(text)} characters; "
+                                                      f"obslint reads at most {MAX_LENGTH}"))
+        return result
+    try:
+        tokens = lexer.tokenize(text)
+    except lexer.LexError as exc:
+        result.problems.append(Problem("syntax", str(exc), exc.offset))
+        return result
+    result.tokens = tokens
+    if not tokens:
+        result.problems.append(Problem("syntax", "no expression found in input", 0))
+        return result
+    depth = lexer.max_nesting(tokens)
+    if depth > min(max_nesting, MAX_NESTING):
+        result.problems.append(Problem("complexity", f"the expression nests {depth} levels deep; obslint's "
+                                                      f"parser reads at most {min(max_nesting, MAX_NESTING)}", 0))
+        return result
+    operators = lexer.count_binary_operators(tokens)
+    if operators > MAX_BINARY_OPERATORS:
+        result.problems.append(Problem("complexity", f"the expression has {operators} binary operators; "
+                                                      f"obslint's parser reads at most {MAX_BINARY_OPERATORS}", 0))
+        return result
+    parser_text = _parser_text(text, tokens, result)
+    if result.problems:
+        return result
+    _register_removed_functions()
+    try:
+        result.ast = pq.parse(parser_text)
+    except ValueError as exc:
+        result.problems.append(Problem("syntax", _restore(str(exc), result), _guess_offset(str(exc), tokens)))
+        return result
+    except BaseException as exc:  # pyo3 PanicException derives from BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        result.problems.append(Problem("syntax", f"the PromQL parser failed on this expression ({exc})", 0))
+        return result
+    _check_tokens(tokens, result)
+    _check_ast(result)
+    return result
+
+
+def _parser_text(text: str, tokens: list[Token], result: ParsedExpr) -> str:
+    """The text promql-parser gets: regexes validated with Go's rules and replaced by placeholders,
+    backtick strings rewritten as double-quoted ones."""
+    pieces: list[str] = []
+    last = 0
+    brace = 0
+    go_named_groups = result.version >= versions.NAMED_GROUP_ANGLE_SINCE
+    for index, tok in enumerate(tokens):
+        if tok.kind == "punct":
+            brace += {"{": 1, "}": -1}.get(tok.text, 0)
+        if tok.kind != "string":
+            continue
+        replacement = None
+        previous = tokens[index - 1] if index else None
+        if brace > 0 and previous is not None and previous.kind == "op" and previous.text in ("=~", "!~"):
+            try:
+                compiled = compile_anchored(tok.value, go_named_groups)
+            except RegexError as exc:
+                result.problems.append(Problem("syntax", f"invalid regular expression {tok.text}: {exc}",
+                                               tok.start))
+                continue
+            placeholder = REGEX_PLACEHOLDER.format(len(result.regexes))
+            result.regexes[placeholder] = tok.value
+            replacement = '"(?:%s)?"' % placeholder if matches_empty(compiled) else '"%s"' % placeholder
+        elif tok.text.startswith("`"):
+            replacement = _double_quoted(tok.value)
+        if replacement is not None:
+            pieces.append(text[last:tok.start])
+            pieces.append(replacement)
+            last = tok.end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _double_quoted(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return '"' + escaped + '"'
+
+
+def _restore(message: str, result: ParsedExpr) -> str:
+    for placeholder, original in result.regexes.items():
+        message = message.replace("(?:%s)?" % placeholder, original).replace(placeholder, original)
+    return message
+
+
+def _guess_offset(message: str, tokens: list[Token]) -> int | None:
+    """promql-parser's errors carry no position; point at the token they name, if any."""
+    for quote in ("'", '"'):
+        start = message.find(quote)
+        end = message.find(quote, start + 1)
+        if start >= 0 and end > start:
+            named = message[start + 1:end]
+            for tok in tokens:
+                if tok.text == named:
+                    return tok.start
+    if "unclosed left parenthesis" in message:
+        opens = [t for t in tokens if t.text == "("]
+        return opens[-1].start if opens else None
+    return None
+
+
+def _check_tokens(tokens: list[Token], result: ParsedExpr) -> None:
+    version = result.version
+    n = len(tokens)
+    brace = bracket = 0
+    grouping_depth = 0  # inside by(...)/without(...)/on(...)/ignoring(...)/group_left(...)
+    paren_stack: list[bool] = []
+    for i, tok in enumerate(tokens):
+        prev = tokens[i - 1] if i else None
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if tok.kind == "punct":
+            if tok.text == "{":
+                brace += 1
+            elif tok.text == "}":
+                brace -= 1
+            elif tok.text == "[":
+                bracket += 1
+            elif tok.text == "]":
+                bracket -= 1
+            elif tok.text == "(":
+                is_grouping = prev is not None and prev.kind == "ident" and prev.text.lower() in (
+                    "by", "without", "on", "ignoring", "group_left", "group_right")
+                paren_stack.append(is_grouping)
+                grouping_depth += is_grouping
+            elif tok.text == ")" and paren_stack:
+                grouping_depth -= paren_stack.pop()
+        elif tok.kind == "number":
+            if not (tok.text.startswith(("0x", "0X"))) and math.isinf(float(tok.text)):
+                result.problems.append(Problem("syntax", f"number {tok.text} is out of range for a float64",
+                                               tok.start))
+            if _in_duration_slot(tokens, i, bracket, brace) and version < versions.NUMBER_AS_DURATION_SINCE:
+                _version_problem(result, tok, f"a duration written as a plain number ({tok.text})",
+                                 versions.NUMBER_AS_DURATION_SINCE)
+        elif tok.kind == "duration":
+            if not _in_duration_slot(tokens, i, bracket, brace) and version < versions.DURATION_AS_NUMBER_SINCE:
+                _version_problem(result, tok, f"a duration used as a number ({tok.text})",
+                                 versions.DURATION_AS_NUMBER_SINCE)
+        elif tok.kind == "string" and version < versions.QUOTED_NAMES_SINCE:
+            quoted_name = (
+                (brace > 0 and nxt is not None and (nxt.text in ("=", "!=", "=~", "!~") or nxt.text in (",", "}"))
+                 and (prev is None or prev.text in ("{", ",")))
+                or grouping_depth > 0
+            )
+            if quoted_name:
+                _version_problem(result, tok, f"a quoted metric or label name ({tok.text})",
+                                 versions.QUOTED_NAMES_SINCE)
+
+
+def _in_duration_slot(tokens: list[Token], i: int, bracket: int, brace: int) -> bool:
+    """Inside [range] / [range:step], or right after `offset` (or `offset -`)."""
+    if bracket > 0 and brace == 0:
+        return True
+    prev = tokens[i - 1] if i else None
+    if prev is None:
+        return False
+    return prev.text.lower() == "offset" or (
+        prev.text == "-" and i >= 2 and tokens[i - 2].text.lower() == "offset")
+
+
+def _version_problem(result: ParsedExpr, tok: Token, what: str, since: tuple[int, int]) -> None:
+    result.problems.append(Problem(
+        "version",
+        f"{what} needs Prometheus {versions.fmt(since)} or newer; the target is {versions.fmt(result.version)}",
+        tok.start,
+    ))
+
+
+def iter_nodes(ast):
+    """Every node of a promql-parser AST, pre-order, without recursion (pq.walk is quadratic)."""
+    stack = [ast]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        yield node
+        name = type(node).__name__
+        if name == "BinaryExpr":
+            stack.append(node.rhs)
+            stack.append(node.lhs)
+        elif name == "AggregateExpr":
+            stack.append(node.expr)
+            if node.param is not None:
+                stack.append(node.param)
+        elif name == "Call":
+            stack.extend(reversed(node.args))
+        elif name == "MatrixSelector":
+            stack.append(node.vector_selector)
+        elif name in ("SubqueryExpr", "ParenExpr", "UnaryExpr"):
+            stack.append(node.expr)
+
+
+def _first_token(tokens: list[Token], text: str, followed_by: str | None = None) -> int | None:
+    for i, tok in enumerate(tokens):
+        if tok.text == text and (followed_by is None or (i + 1 < len(tokens) and tokens[i + 1].text == followed_by)):
+            return tok.start
+    return None
+
+
+def _check_ast(result: ParsedExpr) -> None:
+    version = result.version
+    tokens = result.tokens
+    for node in iter_nodes(result.ast):
+        name = type(node).__name__
+        if name == "Call":
+            fname = node.func.name
+            since = versions.function_since(fname)
+            offset = _first_token(tokens, fname, "(")
+            if since is not None and version < since:
+                result.problems.append(Problem(
+                    "version", f'function "{fname}" needs Prometheus {versions.fmt(since)} or newer; '
+                               f"the target is {versions.fmt(version)}", offset))
+            removed = versions.REMOVED_FUNCTIONS.get(fname)
+            if removed and version >= removed[0]:
+                result.problems.append(Problem(
+                    "version", f'function "{fname}" was removed in Prometheus {versions.fmt(removed[0])}; '
+                               f"use {removed[1]}", offset))
+            elif version >= (3, 0) and node.func.experimental:
+                result.warnings.append(Problem(
+                    "version", f'function "{fname}" is experimental: Prometheus needs '
+                               "--enable-feature=promql-experimental-functions", offset))
+        elif name == "AggregateExpr":
+            op = str(node.op)
+            since = versions.aggregation_since(op)
+            if since is not None and version < since:
+                result.problems.append(Problem(
+                    "version", f'aggregation "{op}" needs Prometheus {versions.fmt(since)} or newer; '
+                               f"the target is {versions.fmt(version)}", _first_token(tokens, op)))
+        elif name == "BinaryExpr":
+            modifier = node.modifier
+            fill = getattr(modifier, "fill_values", None) if modifier is not None else None
+            if fill is not None and (fill.lhs is not None or fill.rhs is not None) \
+                    and version < versions.FILL_MODIFIERS_SINCE:
+                result.problems.append(Problem(
+                    "version", f"fill() modifiers need Prometheus {versions.fmt(versions.FILL_MODIFIERS_SINCE)} "
+                               f"or newer; the target is {versions.fmt(version)}",
+                    _first_token(tokens, "fill") or _first_token(tokens, "fill_left")
+                    or _first_token(tokens, "fill_right")))
+        elif name == "VectorSelector":
+            if node.matchers.or_matchers:
+                result.problems.append(Problem(
+                    "syntax", "`or` between label matchers is not PromQL (promql-parser accepts it as a "
+                              "GreptimeDB extension)", _first_token(tokens, "or")))
