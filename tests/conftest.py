@@ -1,0 +1,46 @@
+"""Shared fixtures: the real promtool/amtool oracles and the shared corpus.
+
+In CI (CI=true) a missing oracle or corpus is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _need(what: str, hint: str):
+    message = f"{what} is not available: {hint}"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def promtool() -> str:
+    path = shutil.which("promtool")
+    if path is None:
+        _need("promtool", "apt-get install -y prometheus")
+    return path
+
+
+@pytest.fixture(scope="session")
+def amtool() -> str:
+    path = shutil.which("amtool")
+    if path is None:
+        _need("amtool", "apt-get install -y prometheus-alertmanager")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not (CORPUS / "rules").is_dir():
+        _need("the shared corpus", f"expected it at {CORPUS}")
+    return CORPUS

@@ -1,0 +1,104 @@
+import json
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from obslint.promql import lexer
+from obslint.promql.parse import parse_expr
+
+from oracles import promtool_expr_verdicts
+
+V2 = (2, 42)
+V3 = (3, 14)
+
+# expressions where promql-parser alone would disagree with Prometheus, and the corners around them
+TRICKY = [
+    'foo{a="b" or c="d"}', "1e400", 'foo{a=~"a{1001}"}', 'foo{a=~"a**"}', "foo{a=~`\\d+`}",
+    'foo{a=~"\\\\Q.\\\\E"}', "foo{a=~`\\Q.\\E`}", "holt_winters(x[5m], 0.1, 0.1)", 'foo{a=~"(?<n>x)"}',
+    'foo{a=~"\\\\C"}', '{"my.metric"}', 'sum by ("k8s.pod.name") (x)', "x[300]", "foo > 5m", "foo @ 100s",
+    "rate(x[5m] offset 1m)", 'foo{a=~".*"}', "foo{a=~`.*`, b=\"c\"}", "0x1F + 1", 'foo{a="\\x41"}',
+    "foo{a='\\''}", 'x{a=~"[[:alpha:]]+"}', 'x{a=~"(?U)a+"}', 'x{a=~"\\\\pL"}', "sum(x) by (a,)",
+    "rate(x[5m],)", 'foo{a=~"x(?i)y"}', "x OFFSET 5m", "x offset -5m", "limitk(2, x)", "sort_by_label(x, \"a\")",
+    'foo{a=~"(?=x)"}', "foo{a=~\"\"}", "{a=~\".*\"}", "x + fill(0) y", "sum_over_time(x[30:10])",
+    "predict_linear(x[5m], 1h)", "x @ start()", "-(-(-1))", "foo # comment", "foo\r\n+ bar",
+    "max_over_time((rate(x[5m]))[1h:5m])", 'label_replace(up, "a", "$1", "b", "(.*)")', "1_000",
+]
+
+
+def test_tricky_expressions_agree_with_promtool_2_42(promtool, tmp_path):
+    expected = promtool_expr_verdicts(promtool, TRICKY, tmp_path)
+    disagreements = {e: (parse_expr(e, V2).ok, ok) for e, ok in expected.items() if parse_expr(e, V2).ok != ok}
+    assert disagreements == {}
+
+
+def test_every_corpus_expression_verdict_equals_promtool_2_42(corpus):
+    rows = [json.loads(line) for line in open(corpus / "exprs" / "verdicts.jsonl", encoding="utf-8")]
+    assert len(rows) > 3000
+    mismatches = [r["expr"][:120] for r in rows if parse_expr(r["expr"], V2).ok != r["promtool_2_42"]["ok"]]
+    assert mismatches == []
+
+
+def test_version_features_are_accepted_on_3x():
+    for expr in ['{"my.metric"}', "x[300]", "limitk(2, x)", "sort_by_label(x, \"a\")", "foo @ 100s"]:
+        assert parse_expr(expr, V3).ok, expr
+        problems = parse_expr(expr, V2).problems
+        assert problems and problems[0].kind == "version", expr
+
+
+def test_holt_winters_is_removed_in_3():
+    problems = parse_expr("holt_winters(x[5m], 0.1, 0.1)", V3).problems
+    assert problems and "removed" in problems[0].message and "double_exponential_smoothing" in problems[0].message
+
+
+def test_experimental_function_warns_on_3x():
+    parsed = parse_expr("mad_over_time(x[5m])", V3)
+    assert parsed.ok and parsed.warnings and "experimental" in parsed.warnings[0].message
+
+
+def test_problem_offsets_point_at_the_culprit():
+    parsed = parse_expr("sum(rate(x[5m])) + limitk(1, y)", V2)
+    assert parsed.problems[0].offset == parsed.text.index("limitk")
+    parsed = parse_expr('up{job=~"a{1001}"}', V2)
+    assert parsed.problems[0].offset == parsed.text.index('"a{1001}"')
+
+
+def test_regex_placeholders_are_restored():
+    parsed = parse_expr('up{job=~"api|web", env!~`\\d+`}', V2)
+    assert parsed.ok
+    values = {m.name: parsed.real_value(m.value) for m in parsed.ast.matchers.matchers}
+    assert values == {"job": "api|web", "env": "\\d+"}
+
+
+@pytest.mark.parametrize("expr", [
+    "(" * 10_000 + "1" + ")" * 10_000,
+    "+".join(f"m{i}" for i in range(4000)),
+    "abs(" * 9000 + "x" + ")" * 9000,
+    "-" * 50_000 + "1",
+    "x" * 300_000,
+])
+def test_pathological_input_gives_a_clean_error_quickly(expr):
+    start = time.monotonic()
+    parsed = parse_expr(expr, V3)
+    assert time.monotonic() - start < 5
+    assert not parsed.ok
+    assert parsed.problems[0].kind == "complexity"
+
+
+def test_a_2000_term_chain_is_still_parsed():
+    parsed = parse_expr("+".join(f"m{i}" for i in range(2000)), V3)
+    assert parsed.ok
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='abcxyz_:{}[]()"\'`=~!<>+-*/^%,.@ 0123456789\\#\nmhs', max_size=80))
+def test_random_text_never_raises(text):
+    parsed = parse_expr(text, V2)
+    assert parsed.ok == (not parsed.problems)
+
+
+def test_lexer_durations_and_numbers():
+    kinds = [(t.kind, t.text) for t in lexer.tokenize("x[1h30m] offset 5m > 1e3 and y:z:w")]
+    assert ("duration", "1h30m") in kinds and ("duration", "5m") in kinds and ("number", "1e3") in kinds
+    assert ("ident", "y:z:w") in kinds

@@ -1,0 +1,78 @@
+from pathlib import Path
+
+import pytest
+
+from obslint.config import Config
+from obslint.findings import Severity
+from obslint.lint import lint_paths
+
+from oracles import promtool_verdicts
+
+V2 = Config(prometheus_version=(2, 42))
+
+
+def errors(findings):
+    return [f for f in findings if f.severity == Severity.ERROR]
+
+
+def lint_text(tmp_path, text, config=V2):
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    return lint_paths([path], config)
+
+
+def test_every_corpus_rule_file_verdict_equals_promtool_2_42(promtool, corpus):
+    files = sorted(p for p in (corpus / "rules").glob("*/*") if p.suffix in (".yml", ".yaml"))
+    assert len(files) == 156
+    verdicts = promtool_verdicts(promtool, files)
+    mismatches = {}
+    for path in files:
+        ours = not errors(lint_paths([path], V2))
+        theirs, stderr = verdicts[path]
+        if ours != theirs:
+            mismatches[path.name] = (ours, stderr[:200])
+    assert mismatches == {}
+    assert sum(1 for v in verdicts.values() if not v[0]) == 17  # the corpus has bad files to catch
+
+
+def test_promql_error_points_into_the_expression(tmp_path):
+    text = "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: |\n          sum(rate(x[5m]))\n            + limitk(1, y)\n"
+    [finding] = lint_text(tmp_path, text)
+    assert (finding.code, finding.line, finding.column) == ("P002", 7, 15)
+
+
+def test_template_error_points_into_the_annotation(tmp_path):
+    text = ('groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n'
+            '        annotations:\n          summary: "down: {{ $label.instance }}"\n')
+    [finding] = lint_text(tmp_path, text)
+    assert finding.code == "R013"
+    assert (finding.line, finding.column) == (7, 30)
+    assert '"$label"' in finding.message
+
+
+def test_prometheus_rule_resource_is_read_from_spec_groups(tmp_path):
+    text = ("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: x\n"
+            "spec:\n  groups:\n    - name: g\n      rules:\n        - alert: A\n          expr: up ==\n")
+    [finding] = lint_text(tmp_path, text)
+    assert finding.code == "P001" and finding.line == 10
+
+
+def test_utf8_label_names_are_valid_on_3x_only(tmp_path):
+    text = "groups:\n  - name: g\n    rules:\n      - record: r\n        expr: '1'\n        labels:\n          ins-tance: x\n"
+    assert [f.code for f in lint_text(tmp_path, text)] == ["R010"]
+    assert lint_text(tmp_path, text, Config(prometheus_version=(3, 5))) == []
+
+
+def test_group_fields_of_newer_versions_are_flagged(tmp_path):
+    text = "groups:\n  - name: g\n    query_offset: 1m\n    rules: []\n"
+    [finding] = lint_text(tmp_path, text)
+    assert finding.code == "R001" and "2.53" in finding.message
+    assert lint_text(tmp_path, text, Config(prometheus_version=(3, 0))) == []
+
+
+def test_repository_rules_pass_obslint_and_promtool(promtool):
+    repo = Path(__file__).resolve().parent.parent
+    files = sorted((repo / "rules").glob("*.yaml"))
+    assert files
+    assert lint_paths(files, V2) == []
+    assert all(ok for ok, _ in promtool_verdicts(promtool, files).values())
