@@ -75,9 +75,26 @@ class ParsedExpr:
         return self.regexes.get(value, value)
 
 
+_CACHE: dict[tuple[str, tuple[int, int], int], ParsedExpr] = {}
+_CACHE_LIMIT = 20_000
+
+
 def parse_expr(text: str, version: tuple[int, int] = NEWEST_PROMETHEUS, max_nesting: int = MAX_NESTING
                ) -> ParsedExpr:
-    """Parse `text` for Prometheus `version`. Never raises for any input string."""
+    """Parse `text` for Prometheus `version`. Never raises for any input string.
+
+    Results are shared between identical expressions (rule sets repeat them a lot): treat them as
+    read-only."""
+    key = (text, version, max_nesting)
+    cached = _CACHE.get(key)
+    if cached is None:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        cached = _CACHE[key] = _parse_uncached(text, version, max_nesting)
+    return cached
+
+
+def _parse_uncached(text: str, version: tuple[int, int], max_nesting: int) -> ParsedExpr:
     result = ParsedExpr(text, version)
     if len(text) > MAX_LENGTH:
         result.problems.append(Problem("complexity", f"the expression has {len(text)} characters; "

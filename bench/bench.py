@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Speed of `obslint check` against `promtool check rules`, measured in the same run.
+
+Runs both tools on the same rule files, alternating, for several rounds, and prints the median
+wall times and their ratio; then the pre-commit case (one small file) and obslint's peak RSS.
+
+    .venv/bin/python bench/bench.py [--rounds 7] [--corpus ../shared/corpus/rules]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss
+
+
+def compare(name: str, obslint_cmd: list[str], promtool_cmd: list[str], rounds: int) -> None:
+    ours, theirs, rss = [], [], []
+    for _ in range(rounds):
+        t, r = run(obslint_cmd)
+        ours.append(t)
+        rss.append(r)
+        theirs.append(run(promtool_cmd)[0])
+    o, p = statistics.median(ours), statistics.median(theirs)
+    print(f"{name:<34} obslint {o * 1000:8.1f} ms   promtool {p * 1000:8.1f} ms   ratio {o / p:5.2f}   "
+          f"obslint peak RSS {max(rss) / 1024:6.1f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "rules")
+    args = parser.parse_args()
+    promtool = shutil.which("promtool")
+    obslint = [sys.executable, "-m", "obslint", "check", "--prometheus-version", "2.42"]
+    if promtool is None:
+        sys.exit("bench: promtool is not installed (apt-get install -y prometheus)")
+    all_files = sorted(str(p) for p in args.corpus.glob("*/*") if p.suffix in (".yml", ".yaml"))
+    real_world = [f for f in all_files if "/prometheus-" not in f]
+    print(f"promtool: {subprocess.run([promtool, '--version'], capture_output=True, text=True).stdout.splitlines()[0]}")
+    print(f"rounds: {args.rounds} (median of each; the tools alternate)\n")
+    compare(f"corpus, all {len(all_files)} files", obslint + all_files, [promtool, "check", "rules", *all_files],
+            args.rounds)
+    compare(f"real-world, {len(real_world)} files", obslint + real_world,
+            [promtool, "check", "rules", *real_world], args.rounds)
+    own = sorted(str(p) for p in (REPO / "rules").glob("*.yaml"))
+    compare(f"this repo's rules/, {len(own)} files", obslint + own, [promtool, "check", "rules", *own], args.rounds)
+    small = str(REPO / "rules" / "infrastructure-alerts.yaml")
+    compare("one small file (pre-commit)", obslint + [small], [promtool, "check", "rules", small], args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set up obslint for this repository on a fresh Debian machine (as root, or with sudo):
+# the oracles promtool/amtool from Debian's packages when missing, and a virtualenv in .venv
+# with obslint and its test dependencies. Safe to run again: it only does what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]} from Debian (promtool/amtool oracles)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  # never start the packaged services: the tests start their own on 127.0.0.1
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+    as_root chmod +x /usr/sbin/policy-rc.d
+    trap 'as_root rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv 2>/dev/null || {
+    as_root apt-get install -y -qq python3-venv >/dev/null && "$python" -m venv .venv; }
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
