@@ -23,20 +23,21 @@ def _need(what: str, hint: str):
     pytest.skip(message)
 
 
+def _tool(name: str, package: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        _need(name, f"apt-get install -y {package}")
+    return path
+
+
 @pytest.fixture(scope="session")
 def promtool() -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        _need("promtool", "apt-get install -y prometheus")
-    return path
+    return _tool("promtool", "prometheus")
 
 
 @pytest.fixture(scope="session")
 def amtool() -> str:
-    path = shutil.which("amtool")
-    if path is None:
-        _need("amtool", "apt-get install -y prometheus-alertmanager")
-    return path
+    return _tool("amtool", "prometheus-alertmanager")
 
 
 @pytest.fixture(scope="session")

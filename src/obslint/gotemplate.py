@@ -130,8 +130,6 @@ def _lex_action(text: str, i: int, toks: list[_Tok], action_start: int) -> int:
             toks.append(_Tok("space", " ", i))
             i = j
             continue
-        if c == "\n":
-            raise TemplateError("unclosed action", action_start)
         if c in "|,":
             toks.append(_Tok("punct", c, i))
             i += 1

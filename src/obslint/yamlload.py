@@ -215,9 +215,14 @@ def load_documents(text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int
     """
     source = Source(text)
     builder = _TreeBuilder(source, max_nodes, max_depth)
+    loader = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            builder.feed(event)
+        get_event, feed = loader.get_event, builder.feed
+        while True:  # get_event alone: half the calls of yaml.parse's check_event/get_event loop
+            event = get_event()
+            if event is None or type(event) is yaml.StreamEndEvent:
+                break
+            feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -232,6 +237,8 @@ def load_documents(text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int
             column = position - (text.rfind("\n", 0, position) + 1) + 1
         reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
         raise YamlError("syntax", f"invalid YAML: {reason}", line, column) from None
+    finally:
+        loader.dispose()
     return builder.documents
 
 
@@ -258,32 +265,29 @@ class _TreeBuilder:
         self.total = 0
 
     def feed(self, event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
-            self.anchors, self.root, self.total = {}, None, 0
-        elif isinstance(event, yaml.DocumentEndEvent):
-            self.documents.append(Document(self.root, self.source))
-        elif isinstance(event, yaml.ScalarEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:  # the common case first, without a method call per tag
             mark = event.start_mark
-            node = ScalarNode(mark.line + 1, mark.column + 1, self._scalar_tag(event), event.value,
-                              event.style or None, self.source)
-            self._add(node, 1, event.anchor)
-        elif isinstance(event, yaml.AliasEvent):
-            if event.anchor not in self.anchors:
-                mark = event.start_mark
-                raise YamlError("syntax", f"found undefined alias {event.anchor!r}", mark.line + 1, mark.column + 1)
-            node, size = self.anchors[event.anchor]
-            self._add(node, size, None, alias_mark=event.start_mark)
-        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            style = event.style or None
+            if event.tag and event.tag != "!":
+                tag = _full_tag(event.tag, "str")
+            elif style is None and event.implicit[0] and (event.value in _NULL_WORDS or event.value == "<<"):
+                tag = NULL_TAG if event.value != "<<" else MERGE_TAG
+            else:
+                tag = STR_TAG
+            self._add(ScalarNode(mark.line + 1, mark.column + 1, tag, event.value, style, self.source), 1,
+                      event.anchor)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             mark = event.start_mark
             if len(self.stack) >= self.max_depth:
                 raise YamlError("syntax", f"the YAML is nested more than {self.max_depth} levels deep",
                                 mark.line + 1, mark.column + 1)
-            if isinstance(event, yaml.SequenceStartEvent):
+            if kind is yaml.SequenceStartEvent:
                 node: Node = SeqNode(mark.line + 1, mark.column + 1, _full_tag(event.tag, "seq"))
             else:
                 node = MapNode(mark.line + 1, mark.column + 1, _full_tag(event.tag, "map"))
             self.stack.append([node, 1, event.anchor, None, {}, []])
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             node, size, anchor, _key, _seen, merged = self.stack.pop()
             if merged:
                 names = set(node.keys())
@@ -292,17 +296,16 @@ class _TreeBuilder:
                         names.add(key.text)
                         node.items.append((key, value))
             self._add(node, size, anchor)
-
-    @staticmethod
-    def _scalar_tag(event) -> str:
-        if event.tag and event.tag != "!":
-            return _full_tag(event.tag, "str")
-        if not event.style and event.implicit[0]:
-            if event.value in _NULL_WORDS:
-                return NULL_TAG
-            if event.value == "<<":
-                return MERGE_TAG
-        return STR_TAG
+        elif kind is yaml.AliasEvent:
+            if event.anchor not in self.anchors:
+                mark = event.start_mark
+                raise YamlError("syntax", f"found undefined alias {event.anchor!r}", mark.line + 1, mark.column + 1)
+            node, size = self.anchors[event.anchor]
+            self._add(node, size, None, alias_mark=event.start_mark)
+        elif kind is yaml.DocumentStartEvent:
+            self.anchors, self.root, self.total = {}, None, 0
+        elif kind is yaml.DocumentEndEvent:
+            self.documents.append(Document(self.root, self.source))
 
     def _add(self, node: Node, size: int, anchor: str | None, alias_mark=None) -> None:
         if anchor:
