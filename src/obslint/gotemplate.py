@@ -82,10 +82,8 @@ def _lex(text: str) -> list[_Tok]:
         j = start + 2
         if text.startswith("- ", j) or text.startswith("-\t", j) or text.startswith("-\n", j) or text.startswith("-\r", j):
             j += 1
-        # comment
-        k = j
-        while k < n and text[k] in " \t\r\n":
-            k += 1
+        # a comment: `/*` right after the delimiter (and its trim marker), as Go requires
+        k = j + 1 if j > start + 2 else j
         if text.startswith("/*", k):
             end = text.find("*/", k + 2)
             if end < 0:
@@ -353,11 +351,7 @@ class _Parser:
                 names.append(second)
                 after = self.peek()
             if after.kind == "punct" and after.text in (":=", "="):
-                self.next()
-                if after.text == "=":
-                    for v in names:
-                        if not self.declared(v.text):
-                            raise TemplateError(f'undefined variable "{v.text}"', v.offset)
+                self.next()  # Go 1.19 (promtool 2.42) does not check that an assigned variable exists
                 self._pending = [v.text for v in names] if after.text == ":=" else []
             else:
                 self.pos = save
@@ -372,13 +366,15 @@ class _Parser:
         self.result.pipelines.append(pipeline)
 
     def parse_commands(self, pipeline: Pipeline, context: str) -> None:
+        self.parse_command(pipeline, context)
         while True:
-            self.parse_command(pipeline, context)
             tok = self.peek()
-            if tok.kind == "punct" and tok.text == "|":
-                self.next()
-                continue
-            return
+            if not (tok.kind == "punct" and tok.text == "|"):
+                return
+            self.next()
+            if self.peek().kind == "right":
+                return  # Go 1.19 accepts a trailing `|` before the closing delimiter
+            self.parse_command(pipeline, context)
 
     def parse_command(self, pipeline: Pipeline, context: str) -> None:
         count = 0
@@ -429,9 +425,7 @@ class _Parser:
             self.result.pipelines.append(inner)
             self.field_chain()
         elif tok.kind in ("string", "number", "char", "bool", "nil"):
-            if tok.kind == "nil" and first:
-                raise TemplateError("nil is not a command", tok.offset)
-            pipeline.words.append(tok.text)
+            pipeline.words.append(tok.text)  # `nil` as a command fails only when executed
         elif tok.kind in ("right", "eof"):
             raise TemplateError("unexpected end of action", tok.offset)
         else:
