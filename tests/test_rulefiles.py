@@ -76,3 +76,13 @@ def test_repository_rules_pass_obslint_and_promtool(promtool):
     assert files
     assert lint_paths(files, V2) == []
     assert all(ok for ok, _ in promtool_verdicts(promtool, files).values())
+
+
+def test_parallel_and_serial_linting_give_the_same_findings(corpus):
+    from obslint import lint
+
+    paths = [corpus / "rules"]
+    serial = lint_paths(paths, V2, jobs=1)
+    assert len(lint._batches(lint.discover(paths, V2), 2)) == 2  # the corpus is large enough to split
+    assert lint_paths(paths, V2, jobs=2) == serial
+    assert any(f.severity == Severity.ERROR for f in serial)

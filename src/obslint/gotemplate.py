@@ -337,33 +337,33 @@ class _Parser:
     def parse_pipeline(self, declare_ok: bool, range_decl: bool = False, context: str = "command") -> None:
         start = self.peek()
         pipeline = Pipeline(start.offset)
-        # declarations: $x := / $x = / $i, $e :=
-        save = self.pos
-        first = self.next()
-        if first.kind == "var" and declare_ok:
-            after = self.peek()
-            names = [first]
-            if range_decl and after.kind == "punct" and after.text == ",":
-                self.next()
-                second = self.next()
-                if second.kind != "var":
-                    raise TemplateError("too many declarations in range", second.offset)
-                names.append(second)
-                after = self.peek()
-            if after.kind == "punct" and after.text in (":=", "="):
-                self.next()  # Go 1.19 (promtool 2.42) does not check that an assigned variable exists
-                self._pending = [v.text for v in names] if after.text == ":=" else []
-            else:
-                self.pos = save
-                self._pending = []
-        else:
-            self.pos = save
-            self._pending = []
-        pending = self._pending
+        pending = self.parse_declaration(range_decl) if declare_ok else []
         self.parse_commands(pipeline, context)
         for name in pending:  # a declared variable is visible after its pipeline
             self.scopes[-1].append(name)
         self.result.pipelines.append(pipeline)
+
+    def parse_declaration(self, range_decl: bool) -> list[str]:
+        """Consume `$x :=`, `$x =` or (in range) `$i, $e :=`; the names a `:=` declares."""
+        save = self.pos
+        first = self.next()
+        if first.kind != "var":
+            self.pos = save
+            return []
+        names = [first.text]
+        after = self.peek()
+        if range_decl and after.kind == "punct" and after.text == ",":
+            self.next()
+            second = self.next()
+            if second.kind != "var":
+                raise TemplateError("too many declarations in range", second.offset)
+            names.append(second.text)
+            after = self.peek()
+        if after.kind == "punct" and after.text in (":=", "="):
+            self.next()  # Go 1.19 (promtool 2.42) does not check that an assigned variable exists
+            return names if after.text == ":=" else []
+        self.pos = save
+        return []
 
     def parse_commands(self, pipeline: Pipeline, context: str) -> None:
         self.parse_command(pipeline, context)
@@ -382,7 +382,7 @@ class _Parser:
             tok = self.peek()
             if tok.kind in ("right", "eof") or (tok.kind == "punct" and tok.text in ("|", ")")):
                 break
-            self.parse_operand(pipeline, first=(count == 0))
+            self.parse_operand(pipeline)
             count += 1
             following = self.peek(skip_space=False)
             if following.kind not in ("space", "right", "eof") and not (
@@ -392,7 +392,7 @@ class _Parser:
             tok = self.peek()
             raise TemplateError(f"missing value for {context}", tok.offset)
 
-    def parse_operand(self, pipeline: Pipeline, first: bool) -> None:
+    def parse_operand(self, pipeline: Pipeline) -> None:
         tok = self.next()
         if tok.kind == "ident":
             if tok.text in KEYWORDS:

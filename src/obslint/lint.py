@@ -9,7 +9,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from obslint import yamlload
-from obslint.collector import Collector
+from obslint.collector import Collector, Suppressions
 from obslint.config import Config
 from obslint.findings import Finding, sort_findings
 from obslint.project import Target, discover
@@ -19,7 +19,7 @@ YAML_ERROR_CODES = {"syntax": "Y001", "encoding": "Y002", "size": "Y003", "alias
                     "duplicate-key": "Y005", "io": "Y006"}
 
 
-def display_path(path: Path, config: Config) -> str:
+def display_path(path: Path) -> str:
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
@@ -31,7 +31,7 @@ def read_yaml(path: Path, config: Config, collector: Collector):
     text = None
     try:
         text = yamlload.read_file(path, config.max_file_size)
-        collector.suppressions = type(collector.suppressions)(text)
+        collector.suppressions = Suppressions(text)
         return text, yamlload.load_documents(text, config.max_yaml_nodes)
     except yamlload.YamlError as exc:
         collector.add(YAML_ERROR_CODES[exc.kind], exc.line, exc.column, exc.message)
@@ -40,7 +40,7 @@ def read_yaml(path: Path, config: Config, collector: Collector):
 
 def lint_rule_file(path: Path, config: Config, collector: Collector | None = None,
                    documents=None) -> tuple[RuleFile | None, list[Finding]]:
-    collector = collector or Collector(display_path(path, config), config)
+    collector = collector or Collector(display_path(path), config)
     if documents is None:
         _, documents = read_yaml(path, config, collector)
         if documents is None:
@@ -67,7 +67,7 @@ def report_duplicate_rules(rule_file: RuleFile, collector: Collector) -> None:
 
 
 def lint_target(target: Target, config: Config) -> list[Finding]:
-    path = display_path(target.path, config)
+    path = display_path(target.path)
     collector = Collector(path, config)
     if target.kind == "missing":
         collector.add("Y006", 0, 0, "no such file or directory")
@@ -101,8 +101,8 @@ def lint_paths(paths: list[Path], config: Config, jobs: int | None = None) -> li
     targets = discover(paths, config)
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     batches = _batches(targets, jobs) if jobs > 1 else [targets]
-    findings: list[Finding] = []
     if len(batches) > 1:
+        findings: list[Finding] = []
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=len(batches), mp_context=context) as pool:
@@ -110,10 +110,8 @@ def lint_paths(paths: list[Path], config: Config, jobs: int | None = None) -> li
                     findings.extend(part)
             return sort_findings(findings)
         except (OSError, BrokenProcessPool, ValueError):
-            findings = []  # no processes here: lint in this one
-    for target in targets:
-        findings.extend(lint_target(target, config))
-    return sort_findings(findings)
+            pass  # no processes here: lint in this one
+    return sort_findings(_lint_batch(targets, config))
 
 
 def _lint_batch(targets: list[Target], config: Config) -> list[Finding]:

@@ -246,7 +246,8 @@ def load_file(path, max_bytes: int = DEFAULT_MAX_BYTES, max_nodes: int = DEFAULT
     return load_documents(read_file(path, max_bytes), max_nodes)
 
 
-_NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+# the plain scalars whose tag is not str: nulls, and the merge key
+_PLAIN_TAGS = {word: NULL_TAG for word in ("", "~", "null", "Null", "NULL")} | {"<<": MERGE_TAG}
 _TAG_PREFIX = "tag:yaml.org,2002:"
 
 
@@ -271,8 +272,8 @@ class _TreeBuilder:
             style = event.style or None
             if event.tag and event.tag != "!":
                 tag = _full_tag(event.tag, "str")
-            elif style is None and event.implicit[0] and (event.value in _NULL_WORDS or event.value == "<<"):
-                tag = NULL_TAG if event.value != "<<" else MERGE_TAG
+            elif style is None and event.implicit[0]:
+                tag = _PLAIN_TAGS.get(event.value, STR_TAG)
             else:
                 tag = STR_TAG
             self._add(ScalarNode(mark.line + 1, mark.column + 1, tag, event.value, style, self.source), 1,
