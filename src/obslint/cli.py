@@ -111,6 +111,66 @@ def explain(code) -> None:
     click.echo(documentation(check_cls))
 
 
+@cli.command(name="route-test")
+@click.argument("args", nargs=-1)
+@click.option("--config", "am_config", type=click.Path(path_type=Path), default=None,
+              help="The Alertmanager config (default: the project's alertmanager/ config).")
+@click.option("--tree", is_flag=True, help="Show the matched branches of the routing tree.")
+@click.option("--verify-receivers", default=None, help="Exit 1 unless the receivers line is exactly this.")
+@click.option("--at", "at", default=None, help="Evaluate time intervals at this RFC 3339 instant (default: now).")
+@click.option("--firing", multiple=True, help="A firing alert for inhibition, e.g. 'alertname=X,service=y'.")
+@click.option("--alerts", "alerts_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Route every alert of this YAML/JSON list (or JSON lines) of label maps.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the test results as JUnit XML.")
+@click.option("--fail-under", type=float, default=None, help="Exit 1 if route and inhibit-rule coverage is lower.")
+@click.option("--matcher-mode", type=click.Choice(["classic", "fallback", "utf8"]), default=None,
+              help="Matcher parser (default: the target version's).")
+@click.option("--project-config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="obslint.toml or pyproject.toml to read (default: the nearest one).")
+@click.option("--alertmanager-version", default=None, help="Target Alertmanager version, e.g. 0.25.")
+def route_test(args, am_config, tree, verify_receivers, at, firing, alerts_file, fmt, junit, fail_under,
+               matcher_mode, config_file, alertmanager_version) -> None:
+    """Route alerts through an Alertmanager config, or run routing test files.
+
+    \b
+    obslint route-test --config am.yml severity=critical team=ml   one alert: amtool's receivers line
+    obslint route-test --config am.yml --alerts alerts.json        a batch of alerts
+    obslint route-test [--config am.yml] tests/routing.yaml ...    routing tests (default: the project's)
+
+    Exit codes: 0 as expected, 1 a mismatch or failing test, 2 an invalid config or input.
+    """
+    from obslint import routing
+
+    def write(text: str) -> None:
+        click.echo(text, nl=False)
+
+    try:
+        config = _config([Path(".")], config_file, None, alertmanager_version)
+        config = config.with_overrides(matcher_mode=matcher_mode)
+    except ConfigError as exc:
+        _fail(str(exc))
+    test_files = [Path(a) for a in args if a.endswith((".yml", ".yaml")) and "=" not in a]
+    labels_args = [a for a in args if Path(a) not in test_files]
+    try:
+        run_tests = bool(test_files) or not (labels_args or alerts_file or am_config)
+        if am_config is None:
+            am_config = routing.project_config_file(config)
+        if run_tests:
+            code = routing.cli_run_tests(test_files or routing.project_test_files(config), config, am_config, fmt,
+                                         junit, fail_under, write)
+        else:
+            code = routing.cli_route(am_config, labels_args, config, tree=tree, verify=verify_receivers,
+                                     at=at, firing=list(firing), alerts_file=alerts_file, fmt=fmt, write=write)
+    except routing.RouteTestError as exc:
+        for finding in exc.findings:
+            click.echo(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.name}: "
+                       f"{finding.message}", err=True)
+        _fail(str(exc))
+    sys.exit(code)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

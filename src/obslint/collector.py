@@ -78,17 +78,17 @@ class Collector:
     def enabled(self, code: str) -> bool:
         return check_enabled(self.config, resolve_check(code))
 
-    def add(self, code: str, line: int, column: int, message: str) -> None:
+    def add(self, code: str, line: int, column: int, message: str, severity=None) -> None:
         check = resolve_check(code)
         if not check_enabled(self.config, check) or self.suppressions.suppressed(check.code, line):
             return
-        severity = self.config.severity.get(check.code, check.severity)
+        severity = self.config.severity.get(check.code, severity or check.severity)
         self.findings.append(Finding(self.path, max(line, 0), max(column, 0), check.code, check.name, severity,
                                      message))
 
-    def at(self, code: str, node, message: str) -> None:
+    def at(self, code: str, node, message: str, severity=None) -> None:
         """Report at a YAML node (or at the file start when the node is None)."""
         if node is None:
-            self.add(code, 1, 1, message)
+            self.add(code, 1, 1, message, severity)
         else:
-            self.add(code, node.line, node.column, message)
+            self.add(code, node.line, node.column, message, severity)

@@ -17,7 +17,7 @@ NEWEST_ALERTMANAGER = (0, 34)
 DEFAULT_PATHS = {"rules": ["rules"], "alertmanager": ["alertmanager"], "dashboards": ["dashboards_py"]}
 KNOWN_KEYS = {
     "paths", "exclude", "enable", "disable", "severity", "prometheus-version", "alertmanager-version",
-    "max-file-size", "max-yaml-nodes", "promql-max-nesting", "policy",
+    "max-file-size", "max-yaml-nodes", "promql-max-nesting", "policy", "matcher-mode",
 }
 
 
@@ -47,12 +47,13 @@ class Config:
     severity: dict = field(default_factory=dict)  # code -> Severity
     prometheus_version: tuple[int, int] = NEWEST_PROMETHEUS
     alertmanager_version: tuple[int, int] = NEWEST_ALERTMANAGER
+    matcher_mode: str | None = None  # classic, fallback or utf8; None: the version's default
     max_file_size: int = 10 * 1024 * 1024
     max_yaml_nodes: int = 1_000_000
     promql_max_nesting: int = 1500
     policy: dict = field(default_factory=dict)
 
-    def with_overrides(self, **kwargs) -> "Config":
+    def with_overrides(self, **kwargs) -> Config:
         return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
 
 
@@ -131,9 +132,13 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
             limits[key] = int(data.get(key, default))
         except (TypeError, ValueError):
             raise ConfigError(f"{where}: {key} must be a whole number") from None
+    mode = data.get("matcher-mode")
+    if mode is not None and mode not in ("classic", "fallback", "utf8"):
+        raise ConfigError(f"{where}: matcher-mode must be classic, fallback or utf8")
     return Config(
         root=root,
         source=source,
+        matcher_mode=mode,
         paths=paths,
         exclude=tuple(data.get("exclude") or ()),
         enable=codes("enable"),

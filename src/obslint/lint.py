@@ -9,6 +9,10 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from obslint import yamlload
+from obslint.alertmanager.loader import AlertmanagerLoader, find_config, is_alertmanager_document, unwrap
+from obslint.alertmanager.model import AlertmanagerConfig
+from obslint.checks.alertmanager_routing import Context as AlertmanagerContext
+from obslint.checks.registry import all_checks
 from obslint.collector import Collector, Suppressions
 from obslint.config import Config
 from obslint.findings import Finding, sort_findings
@@ -66,6 +70,31 @@ def report_duplicate_rules(rule_file: RuleFile, collector: Collector) -> None:
                      f'{rule.kind} "{rule.name}" with the same labels is already defined at line {first.node.line}')
 
 
+def load_alertmanager(collector: Collector, roots: list, config: Config) -> AlertmanagerConfig | None:
+    """The Alertmanager config of a file's documents (plain, Secret or Helm values), validated."""
+    node, wrapping = find_config(roots)
+    if wrapping == "none":
+        collector.add("A003", 1, 1, "no Alertmanager config here (no `route:`, no Secret with "
+                                    "alertmanager.yaml, no Helm `alertmanager.config`)")
+        return None
+    node = unwrap(node, wrapping, collector, config.max_yaml_nodes)
+    if node is None:
+        return None
+    loader = AlertmanagerLoader(collector, config.alertmanager_version, config.matcher_mode)
+    return loader.load(collector.path, node)
+
+
+def lint_alertmanager(collector: Collector, roots: list, config: Config) -> AlertmanagerConfig | None:
+    model = load_alertmanager(collector, roots, config)
+    if model is None:
+        return None
+    context = AlertmanagerContext(model, collector)
+    for check in all_checks():
+        if check.kind == "alertmanager" and "run" in vars(check) and collector.enabled(check.code):
+            check().run(context)
+    return model
+
+
 def lint_target(target: Target, config: Config) -> list[Finding]:
     path = display_path(target.path)
     collector = Collector(path, config)
@@ -83,7 +112,10 @@ def lint_target(target: Target, config: Config) -> list[Finding]:
     if target.kind == "rules" or any(is_rule_document(r) for r in roots):
         lint_rule_file(target.path, config, collector, documents)
         return collector.findings
-    if target.kind == "alertmanager":
+    if target.kind == "route-tests":
+        return collector.findings  # routing tests: `obslint route-test`
+    if target.kind == "alertmanager" or any(is_alertmanager_document(r) for r in roots):
+        lint_alertmanager(collector, roots, config)
         return collector.findings
     if target.explicit and roots:
         collector.add("Y007", 1, 1, "obslint cannot tell what kind of file this is (no `groups`, "

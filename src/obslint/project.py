@@ -34,8 +34,8 @@ def _kind_by_place(path: Path, config: Config) -> str | None:
         for root in roots:
             base = (config.root / root).resolve()
             if resolved == base or base in resolved.parents:
-                if kind == "rules" and "tests" in resolved.relative_to(base).parts[:-1]:
-                    return "rule-tests"
+                if "tests" in resolved.relative_to(base).parts[:-1]:
+                    return {"rules": "rule-tests", "alertmanager": "route-tests"}.get(kind, kind)
                 return kind
     return None
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from obslint import gotemplate
 from obslint.collector import Collector
+from obslint.durations import parse_duration
 from obslint.promql import versions
 from obslint.promql.parse import ParsedExpr, parse_expr
 from obslint.yamlload import MapNode, Node, ScalarNode, SeqNode
@@ -23,21 +24,7 @@ GROUP_FIELDS = {"name": None, "interval": None, "limit": None, "rules": None,
 RULE_FIELDS = {"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"}
 LEGACY_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 LEGACY_METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-DURATION = re.compile(r"(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?")
-DURATION_UNITS_MS = (365 * 86400_000, 7 * 86400_000, 86400_000, 3600_000, 60_000, 1000, 1)
 UTF8_NAMES_SINCE = (3, 0)
-
-
-def parse_duration(text: str) -> int | None:
-    """Milliseconds of a Prometheus duration (`1h30m`, `0`), or None if it is not one."""
-    if text == "0":
-        return 0
-    if not text:
-        return None
-    m = DURATION.fullmatch(text)
-    if m is None or not any(m.groups()):
-        return None
-    return sum(int(g) * unit for g, unit in zip(m.groups(), DURATION_UNITS_MS) if g)
 
 
 @dataclass(eq=False)
@@ -47,7 +34,7 @@ class Rule:
     node: MapNode
     name_node: Node | None
     index: int  # 1-based, as promtool counts
-    group: "RuleGroup"
+    group: RuleGroup
     expr: str = ""
     expr_node: ScalarNode | None = None
     parsed: ParsedExpr | None = None

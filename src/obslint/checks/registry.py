@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from obslint.findings import Severity
 
-_REGISTRY: dict[str, type["Check"]] = {}
-_BY_NAME: dict[str, type["Check"]] = {}
+_REGISTRY: dict[str, type[Check]] = {}
+_BY_NAME: dict[str, type[Check]] = {}
 
 KINDS = ("yaml", "rules", "rule-tests", "alertmanager", "dashboards", "cross")
 
@@ -53,7 +53,7 @@ def register(cls: type[Check]) -> type[Check]:
 
 def _load_all() -> None:
     # importing the modules registers their checks
-    from obslint.checks import loading, promql_checks, rulefmt  # noqa: F401
+    from obslint.checks import alertmanager_config, alertmanager_routing, loading, promql_checks, rulefmt  # noqa: F401
 
 
 def all_checks() -> list[type[Check]]:

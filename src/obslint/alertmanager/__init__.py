@@ -1,0 +1,1 @@
+"""The Alertmanager model: matchers, time intervals, the configuration, the router and routing tests."""

@@ -1,0 +1,313 @@
+"""Routing tests: cases of labels with the receivers, grouping, timers, inhibition and muting they
+should get, run against a config; results, JUnit XML and route/inhibit-rule coverage.
+
+A test file is YAML: a mapping with `tests:` (and optionally `config:`, a path relative to the file),
+or a bare list of cases. A case:
+
+    - name: critical model alerts page
+      labels: {alertname: ModelServerDown, severity: critical, team: ml-platform}
+      receivers: [mlops-critical, pagerduty-ml]   # in route order; or `expect:` (any order), `receiver:`
+      group_by: [alertname, service]              # optional: every terminal route's effective group_by
+      group_wait: 30s                             # optional: also group_interval, repeat_interval
+      firing: [{alertname: ModelServerDown, ...}] # optional: other alerts firing, for inhibition
+      inhibited: false                            # optional (default false when `firing` is given)
+      at: "2026-11-23T03:00:00Z"                  # optional: the instant for time intervals
+      muted: true                                 # optional: every terminal route muted or inactive at `at`
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from xml.etree import ElementTree
+
+from obslint.alertmanager import router
+from obslint.alertmanager.model import AlertmanagerConfig, Route
+from obslint.durations import format_duration, parse_duration
+from obslint.yamlload import MapNode, Node, ScalarNode, SeqNode, to_python
+
+CASE_FIELDS = {"name", "labels", "receivers", "expect", "receiver", "group_by", "group_wait", "group_interval",
+               "repeat_interval", "firing", "inhibited", "at", "muted"}
+
+
+class TestFileError(ValueError):
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+@dataclass
+class Case:
+    name: str
+    line: int
+    labels: dict[str, str]
+    receivers: list[str] | None = None
+    ordered: bool = True
+    group_by: list[str] | None = None
+    timers: dict[str, int] = field(default_factory=dict)
+    firing: list[dict[str, str]] | None = None
+    inhibited: bool | None = None
+    at: datetime | None = None
+    muted: bool | None = None
+
+
+@dataclass
+class TestFile:
+    path: str
+    cases: list[Case]
+    config: str | None = None  # the config path the file names, relative to it
+
+
+def parse_instant(text: str) -> datetime:
+    """RFC 3339 (`2026-11-23T03:00:00Z`, with an offset, or naive: UTC) or a Unix timestamp."""
+    text = text.strip()
+    try:
+        return datetime.fromtimestamp(float(text), tz=UTC)
+    except ValueError:
+        pass
+    value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _labels(node: Node | None, what: str) -> dict[str, str]:
+    if not isinstance(node, MapNode):
+        raise TestFileError(f"{what} must be a mapping of label names to values", *_pos(node))
+    out = {}
+    for k, v in node.items:
+        if not isinstance(v, ScalarNode):
+            raise TestFileError(f"{what}.{k.text} must be a string", v.line, v.column)
+        out[k.text] = v.as_str()
+    return out
+
+
+def _pos(node: Node | None) -> tuple[int, int]:
+    return (node.line, node.column) if node is not None else (1, 1)
+
+
+def _strings(node: Node, what: str) -> list[str]:
+    if isinstance(node, ScalarNode):
+        return [node.as_str()]
+    if isinstance(node, SeqNode) and all(isinstance(i, ScalarNode) for i in node.items):
+        return [i.as_str() for i in node.items]
+    raise TestFileError(f"{what} must be a string or a list of strings", *_pos(node))
+
+
+def read_cases(path: str, root: Node | None) -> TestFile:
+    config = None
+    cases_node = root
+    if isinstance(root, MapNode):
+        unknown = [k for k in root.items if k[0].text not in ("tests", "config")]
+        if unknown:
+            raise TestFileError(f"unknown key {unknown[0][0].text!r} (a test file has `tests:` and `config:`)",
+                                unknown[0][0].line, unknown[0][0].column)
+        if isinstance(root.get("config"), ScalarNode):
+            config = root.get("config").as_str()
+        cases_node = root.get("tests")
+    if not isinstance(cases_node, SeqNode):
+        raise TestFileError("a routing test file is a list of cases, or a mapping with `tests:`", *_pos(cases_node))
+    return TestFile(path, [_case(item, i) for i, item in enumerate(cases_node.items)], config)
+
+
+def _case(node: Node, index: int) -> Case:
+    if not isinstance(node, MapNode):
+        raise TestFileError(f"case {index + 1} must be a mapping", *_pos(node))
+    for key, _ in node.items:
+        if key.text not in CASE_FIELDS:
+            raise TestFileError(f"unknown key {key.text!r} in a case (known: {', '.join(sorted(CASE_FIELDS))})",
+                                key.line, key.column)
+    name_node = node.get("name")
+    name = name_node.as_str() if isinstance(name_node, ScalarNode) else f"case {index + 1}"
+    case = Case(name, node.line, _labels(node.get("labels"), f"{name}: labels"))
+    given = [k for k in ("receivers", "expect", "receiver") if node.get(k) is not None]
+    if len(given) > 1:
+        raise TestFileError(f"{name}: give one of receivers (ordered), expect (any order) or receiver",
+                            node.line, node.column)
+    if given:
+        case.receivers = _strings(node.get(given[0]), f"{name}: {given[0]}")
+        case.ordered = given[0] != "expect"
+    if node.get("group_by") is not None:
+        case.group_by = _strings(node.get("group_by"), f"{name}: group_by")
+    for key in ("group_wait", "group_interval", "repeat_interval"):
+        value = node.get(key)
+        if value is not None:
+            ms = parse_duration(value.as_str()) if isinstance(value, ScalarNode) else None
+            if ms is None:
+                raise TestFileError(f"{name}: {key} is not a duration", *_pos(value))
+            case.timers[key] = ms
+    firing = node.get("firing")
+    if firing is not None:
+        if not isinstance(firing, SeqNode):
+            raise TestFileError(f"{name}: firing must be a list of label maps", *_pos(firing))
+        case.firing = [_labels(item, f"{name}: firing[{i}]") for i, item in enumerate(firing.items)]
+    for key in ("inhibited", "muted"):
+        value = node.get(key)
+        if value is not None:
+            flag = value.as_bool() if isinstance(value, ScalarNode) else None
+            if flag is None:
+                raise TestFileError(f"{name}: {key} must be true or false", *_pos(value))
+            setattr(case, key, flag)
+    if case.firing is not None and case.inhibited is None:
+        case.inhibited = False
+    at = node.get("at")
+    if at is not None:
+        try:
+            case.at = parse_instant(at.as_str() if isinstance(at, ScalarNode) else "")
+        except ValueError:
+            raise TestFileError(f"{name}: at must be an RFC 3339 time such as 2026-11-23T03:00:00Z",
+                                *_pos(at)) from None
+    if case.muted is not None and case.at is None:
+        raise TestFileError(f"{name}: muted needs an instant (`at:`)", node.line, node.column)
+    if not given and case.group_by is None and not case.timers and case.inhibited is None and case.muted is None:
+        raise TestFileError(f"{name}: the case expects nothing (give receivers, expect or receiver, ...)",
+                            node.line, node.column)
+    return case
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    result: router.RouteResult
+    failures: list[str]
+    tree: list[tuple[Route, bool]]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def run_case(config: AlertmanagerConfig, case: Case) -> CaseResult:
+    result = router.route_alert(config, case.labels, case.firing or [], case.at)
+    failures = []
+    got = result.receivers
+    if case.receivers is not None:
+        if case.ordered and got != case.receivers:
+            note = " (same receivers, other order)" if sorted(got) == sorted(case.receivers) else ""
+            failures.append(f"receivers: expected {case.receivers}, got {got}{note}")
+        elif not case.ordered and sorted(got) != sorted(case.receivers):
+            failures.append(f"receivers (any order): expected {sorted(case.receivers)}, got {sorted(got)}")
+    for route in result.routes:
+        if case.group_by is not None:
+            effective = ["..."] if route.group_by_all else sorted(route.group_by)
+            if effective != sorted(case.group_by):
+                failures.append(f"group_by at {route.path}: expected {sorted(case.group_by)}, got {effective}")
+        for key, ms in case.timers.items():
+            actual = getattr(route, key + "_ms")
+            if actual != ms:
+                failures.append(f"{key} at {route.path}: expected {format_duration(ms)}, "
+                                f"got {format_duration(actual)}")
+    if case.inhibited is not None and case.inhibited != bool(result.inhibitions):
+        by = "; ".join(f"{rule.title} (line {rule.node.line}) by {source}" for rule, source in result.inhibitions)
+        failures.append(f"inhibited: expected {str(case.inhibited).lower()}, got "
+                        f"{str(bool(result.inhibitions)).lower()}" + (f" ({by})" if by else ""))
+    if case.muted is not None:
+        silent = all(t.muted or t.inactive for t in result.times)
+        if silent != case.muted:
+            states = ", ".join(f"{r.path}: {_state(t)}" for r, t in zip(result.routes, result.times, strict=True))
+            failures.append(f"muted: expected {str(case.muted).lower()}, got {str(silent).lower()} ({states})")
+    return CaseResult(case, result, failures, router.matched_tree(config.root, case.labels))
+
+
+def _state(t: router.TimeState) -> str:
+    if t.muted:
+        return "muted by " + ",".join(t.muted_by)
+    return "inactive" if t.inactive else "active"
+
+
+@dataclass
+class Coverage:
+    routes: list[Route]
+    routes_hit: set[int]  # id() of routes some case's alert matched
+    rules: list
+    rules_hit: set[int]
+
+    @property
+    def percent(self) -> float:
+        total = len(self.routes) + len(self.rules)
+        hit = len(self.routes_hit) + len(self.rules_hit)
+        return 100.0 * hit / total if total else 100.0
+
+    def missed_routes(self) -> list[Route]:
+        return [r for r in self.routes if id(r) not in self.routes_hit]
+
+    def missed_rules(self) -> list:
+        return [r for r in self.rules if id(r) not in self.rules_hit]
+
+    def to_json(self) -> dict:
+        return {"percent": round(self.percent, 1),
+                "routes": len(self.routes), "routes_exercised": len(self.routes_hit),
+                "inhibit_rules": len(self.rules), "inhibit_rules_exercised": len(self.rules_hit),
+                "untested_routes": [{"path": r.path, "line": r.line, "matchers": r.label}
+                                    for r in self.missed_routes()],
+                "untested_inhibit_rules": [{"rule": r.title, "line": r.node.line} for r in self.missed_rules()]}
+
+
+def coverage(config: AlertmanagerConfig, results: list[CaseResult]) -> Coverage:
+    routes = config.routes()
+    routes_hit = {id(route) for r in results for route, _ in r.tree}
+    rules_hit = {id(rule) for r in results for rule, _ in r.result.inhibitions}
+    # a case that expects no inhibition while its firing alerts match a rule's source also exercises it
+    for r in results:
+        for rule in config.inhibit_rules:
+            if r.case.firing and any(all(m.matches(s.get(m.name, "")) for m in rule.source) for s in r.case.firing) \
+                    and all(m.matches(r.case.labels.get(m.name, "")) for m in rule.target):
+                rules_hit.add(id(rule))
+    return Coverage(routes, routes_hit, config.inhibit_rules, rules_hit)
+
+
+def junit_xml(suites: list[tuple[str, list[CaseResult]]], errors: dict[str, str] | None = None) -> bytes:
+    """JUnit XML: one <testsuite> per test file, one <testcase> per case."""
+    root = ElementTree.Element("testsuites", name="obslint route-test")
+    total = failed = 0
+    for path, results in suites:
+        suite = ElementTree.SubElement(root, "testsuite", name=path, tests=str(len(results)),
+                                       failures=str(sum(not r.passed for r in results)), errors="0")
+        for r in results:
+            case = ElementTree.SubElement(suite, "testcase", name=r.case.name, classname=path,
+                                          file=path, line=str(r.case.line))
+            if not r.passed:
+                failure = ElementTree.SubElement(case, "failure", message=r.failures[0])
+                failure.text = "\n".join(r.failures) + "\npath: " + " -> ".join(
+                    route.label for route, _ in r.tree)
+        total += len(results)
+        failed += sum(not r.passed for r in results)
+    for path, message in (errors or {}).items():
+        suite = ElementTree.SubElement(root, "testsuite", name=path, tests="1", failures="0", errors="1")
+        case = ElementTree.SubElement(suite, "testcase", name="load", classname=path)
+        ElementTree.SubElement(case, "error", message=message)
+        total += 1
+    root.set("tests", str(total))
+    root.set("failures", str(failed))
+    root.set("errors", str(len(errors or {})))
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def load_alerts(text: str) -> list[dict[str, str]]:
+    """A batch of alerts: a YAML or JSON list of label maps, or JSON lines (one map per line)."""
+    import json
+
+    stripped = text.strip()
+    if not stripped:
+        return []
+    if stripped.startswith("{"):
+        try:
+            return [_label_map(json.loads(line), i) for i, line in enumerate(stripped.splitlines()) if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise TestFileError(f"not JSON lines: {exc.msg}", exc.lineno, exc.colno) from None
+    from obslint import yamlload
+
+    try:
+        documents = yamlload.load_documents(text, 5_000_000)
+    except yamlload.YamlError as exc:
+        raise TestFileError(exc.message, exc.line, exc.column) from None
+    data = to_python(documents[0].root) if documents else None
+    if not isinstance(data, list):
+        raise TestFileError("the alerts file must be a list of label maps (or JSON lines)")
+    return [_label_map(item, i) for i, item in enumerate(data)]
+
+
+def _label_map(item, index: int) -> dict[str, str]:
+    if isinstance(item, dict) and isinstance(item.get("labels"), dict):
+        item = item["labels"]  # the Alertmanager API's alert objects
+    if not isinstance(item, dict):
+        raise TestFileError(f"alert {index + 1} is not a mapping of labels")
+    return {str(k): "" if v is None else str(v) for k, v in item.items()}
