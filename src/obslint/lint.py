@@ -9,9 +9,6 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from obslint import yamlload
-from obslint.alertmanager.loader import AlertmanagerLoader, find_config, is_alertmanager_document, unwrap
-from obslint.alertmanager.model import AlertmanagerConfig
-from obslint.checks.alertmanager_routing import Context as AlertmanagerContext
 from obslint.checks.registry import all_checks
 from obslint.collector import Collector, Suppressions
 from obslint.config import Config
@@ -70,8 +67,10 @@ def report_duplicate_rules(rule_file: RuleFile, collector: Collector) -> None:
                      f'{rule.kind} "{rule.name}" with the same labels is already defined at line {first.node.line}')
 
 
-def load_alertmanager(collector: Collector, roots: list, config: Config) -> AlertmanagerConfig | None:
-    """The Alertmanager config of a file's documents (plain, Secret or Helm values), validated."""
+def load_alertmanager(collector: Collector, roots: list, config: Config):
+    """The Alertmanager config of a file's documents (plain, Secret or Helm values), validated, or None."""
+    from obslint.alertmanager.loader import AlertmanagerLoader, find_config, unwrap
+
     node, wrapping = find_config(roots)
     if wrapping == "none":
         collector.add("A003", 1, 1, "no Alertmanager config here (no `route:`, no Secret with "
@@ -84,7 +83,9 @@ def load_alertmanager(collector: Collector, roots: list, config: Config) -> Aler
     return loader.load(collector.path, node)
 
 
-def lint_alertmanager(collector: Collector, roots: list, config: Config) -> AlertmanagerConfig | None:
+def lint_alertmanager(collector: Collector, roots: list, config: Config):
+    from obslint.checks.alertmanager_routing import Context as AlertmanagerContext
+
     model = load_alertmanager(collector, roots, config)
     if model is None:
         return None
@@ -114,6 +115,8 @@ def lint_target(target: Target, config: Config) -> list[Finding]:
         return collector.findings
     if target.kind == "route-tests":
         return collector.findings  # routing tests: `obslint route-test`
+    from obslint.alertmanager.loader import is_alertmanager_document
+
     if target.kind == "alertmanager" or any(is_alertmanager_document(r) for r in roots):
         lint_alertmanager(collector, roots, config)
         return collector.findings

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from obslint.alertmanager import analysis, schema, timeintervals
-from obslint.alertmanager.matchers import MatcherError, parse_classic, parse_utf8
-from obslint.alertmanager.model import AlertmanagerConfig
 from obslint.checks.alertmanager_config import AlertmanagerCheck
 from obslint.checks.registry import register
 from obslint.findings import Severity
 from obslint.yamlload import MapNode, ScalarNode, SeqNode
+
+if TYPE_CHECKING:
+    from obslint.alertmanager.model import AlertmanagerConfig
+
+# the Alertmanager modules are imported when a check runs, not when the registry lists the checks
 
 NULL_RECEIVER = re.compile(r"(?i).*(null|blackhole|black-hole|devnull|dev-null|noop|no-op|void|discard|drop|"
                            r"silence|ignore|none).*")
@@ -75,6 +78,7 @@ class UnreachableRoute(RoutingCheck):
     name = "unreachable-route"
 
     def run(self, ctx: Context) -> None:
+        from obslint.alertmanager import analysis
         for _, children in _siblings(ctx.config):
             for i, earlier in enumerate(children):
                 if earlier.continue_ or not all(analysis.always_true(m) for m in earlier.matchers):
@@ -128,6 +132,7 @@ class ShadowedRoute(RoutingCheck):
     name = "shadowed-route"
 
     def run(self, ctx: Context) -> None:
+        from obslint.alertmanager import analysis
         for _, children in _siblings(ctx.config):
             for j, later in enumerate(children):
                 for earlier in children[:j]:
@@ -448,6 +453,7 @@ class PlaintextSecret(RoutingCheck):
     name = "plaintext-secret"
 
     def run(self, ctx: Context) -> None:
+        from obslint.alertmanager import schema
         version = ctx.config.version
         places = []
         if ctx.config.global_node is not None:
@@ -542,6 +548,7 @@ class InhibitOverlap(RoutingCheck):
     name = "inhibit-overlap"
 
     def run(self, ctx: Context) -> None:
+        from obslint.alertmanager import analysis
         for rule in ctx.config.inhibit_rules:
             if not rule.source or not rule.target:
                 side = "source" if not rule.source else "target"
@@ -675,6 +682,7 @@ class TimeIntervalNeverActive(RoutingCheck):
     name = "time-interval-never-active"
 
     def run(self, ctx: Context) -> None:
+        from obslint.alertmanager import timeintervals
         for interval in ctx.config.time_intervals.values():
             if timeintervals.coverage(interval.specs) == "never":
                 ctx.c.at(self.code, interval.node, f'time interval "{interval.name}" never contains any instant')
@@ -725,6 +733,7 @@ class RouteAlwaysMuted(RoutingCheck):
     name = "route-always-muted"
 
     def run(self, ctx: Context) -> None:
+        from obslint.alertmanager import timeintervals
         intervals = ctx.config.time_intervals
         for route in ctx.config.routes():
             mute = [s for n in route.mute_time_intervals if n in intervals for s in intervals[n].specs]
@@ -825,6 +834,7 @@ class MatcherParserDisagreement(RoutingCheck):
     severity = Severity.INFO
 
     def run(self, ctx: Context) -> None:
+        from obslint.alertmanager.matchers import MatcherError, parse_classic, parse_utf8
         version = ctx.config.version
         for entry in _entries(ctx.config):
             if entry.parsed.parser != "classic":
