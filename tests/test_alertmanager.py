@@ -242,3 +242,55 @@ def test_bad_test_file_is_a_clean_error(tmp_path):
     tests.write_text(f"config: {AM}\ntests:\n  - name: x\n    labels: {{a: b}}\n    recievers: [x]\n")
     proc = run_cli("route-test", str(tests))
     assert proc.returncode == 2 and "routing.yaml:5:5: unknown key 'recievers'" in proc.stdout
+
+
+# --- obslint fix ------------------------------------------------------------------------------------
+
+DEPRECATED = """route:
+  receiver: default
+  routes:
+    - match:
+        team: ml
+        env: yes
+      match_re:
+        service: 'model-.*|feast'
+      receiver: ml
+      continue: true
+    - matchers: ['severity="critical"']
+      match: {team: db}
+      receiver: ml
+receivers:
+  - name: default
+  - name: ml
+inhibit_rules:
+  - source_match: {severity: critical}
+    target_match_re:
+      severity: warning|info
+    equal: [alertname]
+"""
+
+
+def test_fix_rewrites_deprecated_maps_without_changing_behaviour(tmp_path):
+    path = tmp_path / "am.yml"
+    path.write_text(DEPRECATED)
+    proc = run_cli("fix", "--diff", "--alertmanager-version", "0.25", str(path))
+    assert proc.returncode == 1 and "+    - matchers: ['team=\"ml\"', 'env=\"yes\"'" in proc.stdout
+    assert path.read_text() == DEPRECATED  # --diff writes nothing
+    before = load_model(path, CONFIG)
+    assert run_cli("fix", "--alertmanager-version", "0.25", str(path)).returncode == 0
+    after = load_model(path, CONFIG)
+    assert not any(r.deprecated for r in after.routes()) and not after.inhibit_rules[0].deprecated
+    for labels in [{"team": "ml", "env": "yes", "service": "feast"}, {"team": "db", "severity": "critical"},
+                   {"team": "ml", "env": "true", "service": "feast"}, {}]:
+        assert [r.path for r in router.match(before.root, labels)] == [r.path for r in router.match(after.root, labels)]
+    assert [str(m) for m in after.inhibit_rules[0].target] == ['severity=~"warning|info"']
+    assert run_cli("fix", "--diff", "--alertmanager-version", "0.25", str(path)).returncode == 0  # nothing left
+
+
+def test_fix_refuses_to_drop_a_comment(tmp_path):
+    path = tmp_path / "am.yml"
+    text = DEPRECATED.replace("        env: yes\n", "        env: yes  # staging too\n")
+    path.write_text(text)
+    proc = run_cli("fix", "--alertmanager-version", "0.25", str(path))
+    assert proc.returncode == 1 and "comment" in proc.stderr
+    assert path.read_text() == text

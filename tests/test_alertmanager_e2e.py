@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, _need
+
 from obslint.alertmanager import router
 from obslint.config import Config
 from obslint.routing import load_model

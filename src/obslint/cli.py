@@ -171,6 +171,41 @@ def route_test(args, am_config, tree, verify_receivers, at, firing, alerts_file,
     sys.exit(code)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--diff", is_flag=True, help="Print the changes as a unified diff instead of writing them; "
+                                           "exit 1 if there are any.")
+@with_common_options
+def fix(paths, diff, config_file, prometheus_version, alertmanager_version) -> None:
+    """Rewrite deprecated Alertmanager `match`/`match_re` (and source_/target_ forms) into matchers lists.
+
+    A rewrite is written only when the new config routes and inhibits exactly as the old one on
+    every label set built from its matchers' values. Writes are atomic.
+    """
+    from obslint.fileio import write_atomic
+    from obslint.fixer import fix_paths
+
+    paths = list(paths) or [Path(".")]
+    try:
+        config = _config(paths, config_file, prometheus_version, alertmanager_version)
+    except ConfigError as exc:
+        _fail(str(exc))
+    changed = refused = 0
+    for result in fix_paths(paths, config):
+        if result.new_text is None:
+            refused += result.message.startswith("not fixed")
+            if result.message != "nothing to fix":
+                click.echo(f"{result.path}: {result.message}", err=True)
+            continue
+        changed += 1
+        if diff:
+            click.echo(result.diff, nl=False)
+        else:
+            write_atomic(Path(result.path), result.new_text.encode("utf-8"))
+            click.echo(f"{result.path}: {result.message}", err=True)
+    sys.exit(1 if (diff and changed) or refused else 0)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

@@ -1,0 +1,78 @@
+"""`obslint fix` as plain functions: rewrite deprecated Alertmanager matchers, proving nothing changed."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from obslint.alertmanager import fix, router
+from obslint.config import Config
+from obslint.lint import display_path
+from obslint.project import discover
+from obslint.routing import RouteTestError, load_model
+
+
+@dataclass
+class FixResult:
+    path: str
+    new_text: str | None  # None: nothing to do, or refused
+    message: str
+    diff: str = ""
+
+
+def fix_file(path: Path, config: Config) -> FixResult:
+    shown = display_path(path)
+    try:
+        original = load_model(path, config)
+    except RouteTestError as exc:
+        return FixResult(shown, None, f"not fixed: {exc}")
+    text = path.read_text(encoding="utf-8")
+    try:
+        edits = fix.plan(text)
+    except (fix.FixError, ValueError) as exc:
+        return FixResult(shown, None, f"not fixed: {exc}")
+    except Exception as exc:  # yaml errors: the file is not a plain config (Secret, Helm values)
+        return FixResult(shown, None, f"not fixed: {type(exc).__name__}: {exc}")
+    if not edits:
+        return FixResult(shown, None, "nothing to fix")
+    new_text = fix.apply(text, edits)
+    problem = _equivalence_problem(path, original, new_text, config)
+    if problem:
+        return FixResult(shown, None, f"not fixed: the rewrite would change behaviour ({problem})")
+    diff = "".join(difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{shown}",
+                                        f"b/{shown}"))
+    return FixResult(shown, new_text, f"fixed {len(edits)} deprecated matcher block(s)", diff)
+
+
+def _equivalence_problem(path: Path, original, new_text: str, config: Config) -> str | None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        candidate = Path(tmp) / path.name
+        candidate.write_text(new_text, encoding="utf-8")
+        try:
+            rewritten = load_model(candidate, config)
+        except RouteTestError as exc:
+            return f"the result does not load: {[f.message for f in exc.findings][:1]}"
+    if any(r.deprecated for r in rewritten.routes()) or any(r.deprecated for r in rewritten.inhibit_rules):
+        return "deprecated maps remain"
+    probes = fix.probe_label_sets(original)
+    for labels in probes:
+        a = [(r.path, r.receiver) for r in router.match(original.root, labels)]
+        b = [(r.path, r.receiver) for r in router.match(rewritten.root, labels)]
+        if a != b:
+            return f"{labels} routes to {a} before and {b} after"
+    sample = probes[:150]
+    for target in sample:
+        for source in sample:
+            a = [rule.index for rule, _ in router.inhibited_by(original.inhibit_rules, target, [source])]
+            b = [rule.index for rule, _ in router.inhibited_by(rewritten.inhibit_rules, target, [source])]
+            if a != b:
+                return f"inhibition of {target} by {source} differs"
+    return None
+
+
+def fix_paths(paths: list[Path], config: Config) -> list[FixResult]:
+    targets = [t.path for t in discover(paths, config) if t.kind in ("alertmanager", "unknown")]
+    return [fix_file(path, config) for path in targets if path.suffix in (".yml", ".yaml")]
