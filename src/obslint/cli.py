@@ -206,6 +206,68 @@ def fix(paths, diff, config_file, prometheus_version, alertmanager_version) -> N
     sys.exit(1 if (diff and changed) or refused else 0)
 
 
+@cli.command(name="test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the results as JUnit XML.")
+@click.option("--run", "run_regex", default=None, help="Only the test groups whose name matches this regex.")
+@click.option("--fail-under", type=float, default=None,
+              help="Exit 1 if fewer than this percentage of alerts are tested firing and not firing.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="obslint.toml or pyproject.toml to read (default: the nearest one).")
+def test_command(paths, fmt, junit, run_regex, fail_under, config_file) -> None:
+    """Run promtool rule unit tests (default: the project's rules/tests/) with structured results.
+
+    Exit codes: 0 all pass, 1 a failing test (or coverage under --fail-under), 2 promtool missing or bad input.
+    """
+    import json
+    import re
+
+    from obslint import ruletests
+    from obslint.fileio import write_atomic
+    from obslint.project import discover
+
+    try:
+        config = _config(list(paths) or [Path(".")], config_file, None, None)
+        targets = discover(list(paths) or [config.root], config)
+    except ConfigError as exc:
+        _fail(str(exc))
+    files = [t.path for t in targets if t.kind == "rule-tests" or (paths and t.explicit and t.kind != "missing")]
+    missing = [t.path for t in targets if t.kind == "missing"]
+    if missing:
+        _fail(f"no such file: {missing[0]}")
+    if not files:
+        _fail("no unit-test files (give them as arguments, or put them in rules/tests/)")
+    if run_regex is not None:
+        try:
+            re.compile(run_regex)
+        except re.error as exc:
+            _fail(f"--run: {exc}")
+    try:
+        results = ruletests.run_files(files, run_regex)
+        tests = [ruletests.read_test_file(p) for p in files]
+    except ruletests.TestRunError as exc:
+        _fail(str(exc))
+    rule_paths = ruletests.resolve_rule_files(tests)
+    if not paths:
+        rule_paths += [t.path for t in targets if t.kind == "rules" and t.path not in rule_paths]
+    coverage = ruletests.alert_coverage(tests, rule_paths)
+    if junit is not None:
+        write_atomic(junit, ruletests.junit_xml(results))
+    if fmt == "json":
+        click.echo(json.dumps(ruletests.report_json(results, coverage), indent=2))
+    else:
+        click.echo(ruletests.report_text(results, coverage), nl=False)
+    _, failed = ruletests.counts(results)
+    if failed:
+        sys.exit(1)
+    if fail_under is not None and coverage.percent < fail_under:
+        click.echo(f"alert coverage {coverage.percent:.1f}% is under --fail-under {fail_under:g}%", err=True)
+        sys.exit(1)
+    sys.exit(0)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)
