@@ -66,7 +66,7 @@ def _span_end(text: str, end: int) -> int:
     return end
 
 
-def plan(text: str, config_node_path: tuple = ()) -> list[Edit]:
+def plan(text: str) -> list[Edit]:
     """The edits that rewrite every deprecated map of a plain Alertmanager config."""
     root = yaml.compose(text, Loader=Loader)
     if not isinstance(root, yaml.MappingNode):

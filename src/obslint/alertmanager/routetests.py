@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from xml.etree import ElementTree
 
+from obslint import yamlload
 from obslint.alertmanager import router
 from obslint.alertmanager.model import AlertmanagerConfig, Route
 from obslint.durations import format_duration, parse_duration
@@ -293,8 +294,6 @@ def load_alerts(text: str) -> list[dict[str, str]]:
             return [_label_map(json.loads(line), i) for i, line in enumerate(stripped.splitlines()) if line.strip()]
         except json.JSONDecodeError as exc:
             raise TestFileError(f"not JSON lines: {exc.msg}", exc.lineno, exc.colno) from None
-    from obslint import yamlload
-
     try:
         documents = yamlload.load_documents(text, 5_000_000)
     except yamlload.YamlError as exc:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKDAYS = {name: i for i, name in enumerate(
     ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"))}
-MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name for name in [name.lower()]}
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTH_NAMES = {v: k for k, v in MONTHS.items()}
 _TIME = re.compile(r"(([01][0-9])|(2[0-3])):[0-5][0-9]|24:00")
 SPEC_FIELDS = ("times", "weekdays", "days_of_month", "months", "years", "location")
