@@ -245,8 +245,8 @@ def test_command(paths, fmt, junit, run_regex, fail_under, config_file) -> None:
         except re.error as exc:
             _fail(f"--run: {exc}")
     try:
-        results = ruletests.run_files(files, run_regex)
         tests = [ruletests.read_test_file(p) for p in files]
+        results = ruletests.run_tests(tests, run_regex)
     except ruletests.TestRunError as exc:
         _fail(str(exc))
     rule_paths = ruletests.resolve_rule_files(tests)

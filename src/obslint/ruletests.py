@@ -301,9 +301,13 @@ def _error_text(stderr: str) -> str:
 
 def run_files(paths: list[Path], select: str | None = None, jobs: int | None = None,
               promtool: str | None = None) -> list[FileResult]:
+    return run_tests([read_test_file(p) for p in paths], select, jobs, promtool)
+
+
+def run_tests(tests: list[TestFile], select: str | None = None, jobs: int | None = None,
+              promtool: str | None = None) -> list[FileResult]:
     promtool = promtool or find_promtool()
     pattern = re.compile(select) if select else None
-    tests = [read_test_file(p) for p in paths]
     jobs = jobs or min(os.cpu_count() or 1, 4)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(lambda t: run_file(promtool, t, pattern, jobs), tests))
@@ -338,22 +342,16 @@ class AlertCoverage:
 
 def rule_names(rule_paths: list[Path]) -> tuple[list[str], list[str]]:
     """(alert names, recorded series names) of rule files, in order, without duplicates."""
-    alerts, records = [], []
+    from obslint.config import Config
+    from obslint.lint import lint_rule_file
+
+    names: dict[str, list[str]] = {"alert": [], "record": []}
     for path in rule_paths:
-        try:
-            data = yamlload.to_python(yamlload.load_documents(yamlload.read_file(path, 50 << 20), 5_000_000)[0].root)
-        except (yamlload.YamlError, IndexError):
-            continue
-        groups = data.get("groups") if isinstance(data, dict) else None
-        if groups is None and isinstance(data, dict) and isinstance(data.get("spec"), dict):
-            groups = data["spec"].get("groups")
-        for group in groups or []:
-            for rule in (group or {}).get("rules") or []:
-                if isinstance(rule, dict) and rule.get("alert") and rule["alert"] not in alerts:
-                    alerts.append(rule["alert"])
-                if isinstance(rule, dict) and rule.get("record") and rule["record"] not in records:
-                    records.append(rule["record"])
-    return alerts, records
+        rule_file, _ = lint_rule_file(path, Config())
+        for rule in rule_file.rules if rule_file is not None else []:
+            if rule.name and rule.name not in names[rule.kind]:
+                names[rule.kind].append(rule.name)
+    return names["alert"], names["record"]
 
 
 def alert_coverage(tests: list[TestFile], rule_paths: list[Path]) -> AlertCoverage:

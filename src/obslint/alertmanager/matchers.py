@@ -18,7 +18,7 @@ from obslint.promql.regex import RegexError, compile_anchored
 
 EQ, NE, RE, NRE = "=", "!=", "=~", "!~"
 UTF8_PARSER_SINCE = (0, 27)
-GO_NAMED_GROUPS_SINCE = (0, 26)  # built with Go >= 1.22 from 0.27 on; 0.25 is go1.19: no (?<name>)
+GO_NAMED_GROUPS_SINCE = (0, 26)  # 0.25 is built with go1.19, which refuses (?<name>); later ones are taken to accept it
 LEGACY_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 MODES = ("classic", "fallback", "utf8")
 
@@ -54,6 +54,11 @@ class Matcher:
 
     def sort_key(self) -> tuple:
         return (self.name, self.value, (EQ, NE, RE, NRE).index(self.op))
+
+
+def matches_all(matchers, labels: dict[str, str]) -> bool:
+    """Whether a label set satisfies every matcher (a missing label is the empty string)."""
+    return all(m.matches(labels.get(m.name, "")) for m in matchers)
 
 
 def escape_value(value: str) -> str:

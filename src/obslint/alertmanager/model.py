@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from obslint.alertmanager.matchers import Matcher, ParsedEntry, render
+from obslint.alertmanager.matchers import Matcher, ParsedEntry, matches_all, render
 from obslint.alertmanager.timeintervals import Spec
 from obslint.yamlload import MapNode, Node, ScalarNode
 
@@ -70,7 +70,7 @@ class Route:
             stack.extend(reversed(route.routes))
 
     def matches(self, labels: dict[str, str]) -> bool:
-        return all(m.matches(labels.get(m.name, "")) for m in self.matchers)
+        return matches_all(self.matchers, labels)
 
 
 @dataclass(eq=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from obslint.alertmanager import timeintervals
-from obslint.alertmanager.matchers import Matcher, escape_value
+from obslint.alertmanager.matchers import escape_value, matches_all
 from obslint.alertmanager.model import AlertmanagerConfig, InhibitRule, Route
 from obslint.durations import format_duration
 
@@ -97,10 +97,6 @@ def time_state(config: AlertmanagerConfig, route: Route, at: datetime) -> TimeSt
     return state
 
 
-def _all(matchers: list[Matcher], labels: dict[str, str]) -> bool:
-    return all(m.matches(labels.get(m.name, "")) for m in matchers)
-
-
 def inhibited_by(rules: list[InhibitRule], target: dict[str, str],
                  firing: list[dict[str, str]]) -> list[tuple[InhibitRule, dict[str, str]]]:
     """The (rule, source alert) pairs that inhibit `target`, given the firing alerts (inhibit/inhibit.go):
@@ -109,15 +105,15 @@ def inhibited_by(rules: list[InhibitRule], target: dict[str, str],
     must not match the target side (so an alert never inhibits itself)."""
     found = []
     for rule in rules:
-        if not _all(rule.target, target):
+        if not matches_all(rule.target, target):
             continue
-        both_sides = _all(rule.source, target)
+        both_sides = matches_all(rule.source, target)
         for source in firing:
-            if not _all(rule.source, source):
+            if not matches_all(rule.source, source):
                 continue
             if any(source.get(label, "") != target.get(label, "") for label in rule.equal):
                 continue
-            if both_sides and _all(rule.target, source):
+            if both_sides and matches_all(rule.target, source):
                 continue
             found.append((rule, source))
             break

@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 
 from obslint import yamlload
 from obslint.alertmanager import router
+from obslint.alertmanager.matchers import matches_all
 from obslint.alertmanager.model import AlertmanagerConfig, Route
 from obslint.durations import format_duration, parse_duration
 from obslint.yamlload import MapNode, Node, ScalarNode, SeqNode, to_python
@@ -249,8 +250,8 @@ def coverage(config: AlertmanagerConfig, results: list[CaseResult]) -> Coverage:
     # a case that expects no inhibition while its firing alerts match a rule's source also exercises it
     for r in results:
         for rule in config.inhibit_rules:
-            if r.case.firing and any(all(m.matches(s.get(m.name, "")) for m in rule.source) for s in r.case.firing) \
-                    and all(m.matches(r.case.labels.get(m.name, "")) for m in rule.target):
+            if r.case.firing and any(matches_all(rule.source, s) for s in r.case.firing) \
+                    and matches_all(rule.target, r.case.labels):
                 rules_hit.add(id(rule))
     return Coverage(routes, routes_hit, config.inhibit_rules, rules_hit)
 
