@@ -24,6 +24,9 @@ def run_example(check, example, tmp_path: Path):
     config = Config(root=tmp_path, **check.example_config)
     if getattr(check, "example_unreadable", False) and not example.good:
         return lint_paths([tmp_path / "rules" / "missing.yaml"], config)
+    for extra, text in check.example_files.items():
+        (tmp_path / extra).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / extra).write_text(text, encoding="utf-8")
     name = check.example_filename or "rules/example.yaml"
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -62,3 +62,27 @@ def test_missing_promtool_is_a_clean_error(monkeypatch, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "obslint", "test", "failing-test.yml"], capture_output=True,
                           text=True, cwd=DATA, env={"PATH": str(tmp_path)})
     assert proc.returncode == 2 and "apt-get install -y prometheus" in proc.stderr
+
+
+def test_a_failing_expression_test_points_at_its_case(promtool, tmp_path):
+    proc = run_cli("test", str(DATA / "failing-expr-test.yml"), cwd=tmp_path)  # run from elsewhere
+    assert proc.returncode == 1
+    assert f"expr sum(up) at 5m ({DATA / 'failing-expr-test.yml'}:17)" in proc.stdout
+    assert "- {} 1E+00" in proc.stdout and "+ {} 0E+00" in proc.stdout
+
+
+def test_failures_told_apart_from_one_run_equal_per_group_reruns(promtool, corpus, tmp_path):
+    """A failing file is attributed to its groups from promtool's one run; re-running each group alone
+    (the fallback) gives the same results."""
+    shutil.copytree(corpus / "unittests" / "kubernetes-mixin", tmp_path / "tests")
+    shutil.copy(corpus / "rules" / "kubernetes-mixin" / "prometheus_alerts.yaml", tmp_path)
+    test = ruletests.read_test_file(tmp_path / "tests" / "absent_alert-test.yaml")
+
+    def summary(result):
+        return [(g.group.index, g.passed, [(f.kind, f.subject, f.time, f.expected, f.got) for f in g.failures])
+                for g in result.groups]
+
+    attributed = ruletests.run_file(promtool, test, attribute=True)
+    rerun = ruletests.run_file(promtool, test, attribute=False)
+    assert summary(attributed) == summary(rerun)
+    assert sum(not g.passed for g in attributed.groups) == 4

@@ -226,7 +226,10 @@ def test_command(paths, fmt, junit, run_regex, fail_under, config_file) -> None:
 
     from obslint import ruletests
     from obslint.fileio import write_atomic
+    from obslint.findings import Severity
+    from obslint.lint import lint_paths
     from obslint.project import discover
+    from obslint.reporters import render
 
     try:
         config = _config(list(paths) or [Path(".")], config_file, None, None)
@@ -244,6 +247,9 @@ def test_command(paths, fmt, junit, run_regex, fail_under, config_file) -> None:
             re.compile(run_regex)
         except re.error as exc:
             _fail(f"--run: {exc}")
+    static = lint_paths(files, config)  # what makes a test prove nothing, before promtool runs it
+    if static:
+        click.echo(render(static, "text"), err=True, nl=False)
     try:
         tests = [ruletests.read_test_file(p) for p in files]
         results = ruletests.run_tests(tests, run_regex)
@@ -260,7 +266,7 @@ def test_command(paths, fmt, junit, run_regex, fail_under, config_file) -> None:
     else:
         click.echo(ruletests.report_text(results, coverage), nl=False)
     _, failed = ruletests.counts(results)
-    if failed:
+    if failed or any(f.severity == Severity.ERROR for f in static):
         sys.exit(1)
     if fail_under is not None and coverage.percent < fail_under:
         click.echo(f"alert coverage {coverage.percent:.1f}% is under --fail-under {fail_under:g}%", err=True)

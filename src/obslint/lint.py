@@ -108,13 +108,19 @@ def lint_target(target: Target, config: Config) -> list[Finding]:
     if documents is None:
         return collector.findings
     roots = [d.root for d in documents if d.root is not None]
+    if target.kind == "route-tests":
+        return collector.findings  # routing tests: `obslint route-test`
     if target.kind == "rule-tests" or (roots and all(is_rule_test_document(r) for r in roots)):
-        return collector.findings  # promtool unit-test files: `obslint test`
+        from obslint.ruletest_lint import lint_rule_test_file
+        from obslint.ruletests import installed_version
+
+        # the fields a test file may use are the installed promtool's (it runs them), else the target's
+        lint_rule_test_file(target.path, roots[0] if roots else None, collector,
+                            installed_version() or config.prometheus_version)
+        return collector.findings
     if target.kind == "rules" or any(is_rule_document(r) for r in roots):
         lint_rule_file(target.path, config, collector, documents)
         return collector.findings
-    if target.kind == "route-tests":
-        return collector.findings  # routing tests: `obslint route-test`
     from obslint.alertmanager.loader import is_alertmanager_document
 
     if target.kind == "alertmanager" or any(is_alertmanager_document(r) for r in roots):

@@ -85,8 +85,9 @@ def is_rule_document(root: Node | None) -> bool:
 
 
 def is_rule_test_document(root: Node | None) -> bool:
-    return isinstance(root, MapNode) and ("rule_files" in root.keys() or "tests" in root.keys()) \
-        and "groups" not in root.keys()
+    """A promtool unit-test file: `rule_files`, or `tests` without the `config` of a routing test."""
+    return isinstance(root, MapNode) and "groups" not in root.keys() and (
+        "rule_files" in root.keys() or ("tests" in root.keys() and "config" not in root.keys()))
 
 
 class RuleFileValidator:

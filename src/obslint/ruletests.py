@@ -9,6 +9,7 @@ which groups failed and with what; `--run REGEX` writes a filtered copy of the f
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from obslint import yamlload
+from obslint.durations import parse_duration
 from obslint.yamlload import MapNode, ScalarNode, SeqNode
 
 INSTALL_HINT = "promtool is not installed: apt-get install -y prometheus (or set PROMTOOL to its path)"
@@ -38,6 +40,16 @@ def find_promtool() -> str:
     return path
 
 
+@functools.cache
+def installed_version() -> tuple[int, int] | None:
+    """(major, minor) of the promtool `obslint test` would run; None when there is none."""
+    try:
+        m = re.match(r"(\d+)\.(\d+)", promtool_version(find_promtool()))
+    except (TestRunError, OSError, subprocess.SubprocessError):
+        return None
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def promtool_version(promtool: str) -> str:
     proc = subprocess.run([promtool, "--version"], capture_output=True, text=True, timeout=30)
     m = re.search(r"version (\S+)", proc.stdout + proc.stderr)
@@ -45,11 +57,12 @@ def promtool_version(promtool: str) -> str:
 
 
 @dataclass
-class AlertCase:
-    alertname: str
+class Case:
+    kind: str  # alert (alert_rule_test) or expr (promql_expr_test)
+    subject: str  # the alertname or the expression
     eval_time: str
     line: int
-    firing: bool  # some exp_alerts expected
+    firing: bool = False  # an alert case that expects some alert
 
 
 @dataclass
@@ -57,8 +70,32 @@ class Group:
     index: int
     name: str
     line: int
-    alert_cases: list[AlertCase] = field(default_factory=list)
-    exprs: list[str] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+
+    @property
+    def alert_cases(self) -> list[Case]:
+        return [c for c in self.cases if c.kind == "alert"]
+
+    @property
+    def exprs(self) -> list[str]:
+        return [c.subject for c in self.cases if c.kind == "expr"]
+
+    def has_case(self, failure: Failure) -> bool:
+        """Whether `failure` can be about one of this group's cases (an evaluation error can be anyone's)."""
+        return any(failure.kind in (c.kind, "error") and c.subject == failure.subject
+                   and _same_time(c.eval_time, failure.time) for c in self.cases)
+
+    def line_of(self, failure: Failure) -> int:
+        """The line of the test case a promtool failure is about (the group's when it cannot tell)."""
+        same = [c for c in self.cases if c.kind == failure.kind and c.subject == failure.subject]
+        timed = [c for c in same if _same_time(c.eval_time, failure.time)]
+        return (timed or same)[0].line if same else self.line
+
+
+def _same_time(written: str, printed: str) -> bool:
+    """An eval_time as written against promtool's printing of it (`90s` is printed `1m30s`)."""
+    a, b = parse_duration(written), parse_duration(printed)
+    return written == printed or (a is not None and a == b)
 
 
 @dataclass
@@ -114,17 +151,13 @@ def read_test_file(path: Path) -> TestFile:
             continue
         name = node.get("name")
         group = Group(i, name.as_str() if isinstance(name, ScalarNode) else "", node.line)
-        cases = node.get("alert_rule_test")
-        if isinstance(cases, SeqNode):
-            for case in cases.items:
-                if isinstance(case, MapNode) and isinstance(case.get("alertname"), ScalarNode):
+        for kind, key, subject in (("alert", "alert_rule_test", "alertname"), ("expr", "promql_expr_test", "expr")):
+            cases = node.get(key)
+            for case in cases.items if isinstance(cases, SeqNode) else []:
+                if isinstance(case, MapNode) and isinstance(case.get(subject), ScalarNode):
                     exp = case.get("exp_alerts")
-                    group.alert_cases.append(AlertCase(
-                        case.get("alertname").as_str(), _str(case.get("eval_time")), case.line,
-                        isinstance(exp, SeqNode) and bool(exp.items)))
-        exprs = node.get("promql_expr_test")
-        if isinstance(exprs, SeqNode):
-            group.exprs = [_str(e.get("expr")) for e in exprs.items if isinstance(e, MapNode)]
+                    group.cases.append(Case(kind, case.get(subject).as_str(), _str(case.get("eval_time")),
+                                            case.line, isinstance(exp, SeqNode) and bool(exp.items)))
         groups.append(group)
     rule_files = root.get("rule_files")
     files = [i.as_str() for i in rule_files.items if isinstance(i, ScalarNode)] if isinstance(rule_files,
@@ -186,6 +219,16 @@ _HEADER = re.compile(r"    (alertname: (?P<alert>.*?), time: (?P<atime>[^,]*), ?
                      r"|rule: (?P<rule>.*?), time: (?P<rtime>[^,]*), err: (?P<rerr>.*))$")
 
 
+def _go_unquote(text: str) -> str:
+    """An expression as promtool printed it with Go's %q."""
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text[1:-1]
+
+
 def parse_failures(stderr: str) -> list[Failure]:
     failures: list[Failure] = []
     name = ""
@@ -201,12 +244,13 @@ def parse_failures(stderr: str) -> list[Failure]:
                 current = Failure("alert", m.group("alert"), m.group("atime"), group_name=name)
             elif m.group("expr") is not None:
                 err = (m.group("err") or "").strip()
-                current = Failure("error" if err else "expr", m.group("expr")[1:-1], m.group("etime"),
+                current = Failure("error" if err else "expr", _go_unquote(m.group("expr")), m.group("etime"),
                                   error=err.removeprefix("err: "), group_name=name)
             else:
                 current = Failure("error", m.group("rule"), m.group("rtime"), error=m.group("rerr"),
                                   group_name=name)
             failures.append(current)
+            name = ""  # promtool prints the group's name before each of its failures (none when unnamed)
             section = None
             continue
         stripped = line.strip()
@@ -243,7 +287,8 @@ class FileResult:
 
 
 def _run(promtool: str, path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([promtool, "test", "rules", str(path)], capture_output=True, text=True,
+    path = path.resolve()  # promtool reads relative rule_files from the test file's directory
+    return subprocess.run([promtool, "test", "rules", path.name], capture_output=True, text=True,
                           timeout=TIMEOUT_S, cwd=path.parent)
 
 
@@ -269,7 +314,10 @@ def _write_copy(test: TestFile, groups: list[int], directory: Path, stem: str) -
     return path
 
 
-def run_file(promtool: str, test: TestFile, select: re.Pattern | None = None, jobs: int = 4) -> FileResult:
+def run_file(promtool: str, test: TestFile, select: re.Pattern | None = None, jobs: int = 4,
+             attribute: bool = True) -> FileResult:
+    """Run one test file. When it fails, the failures are told apart by group from that one run
+    (`attribute`) where they can be, else every group is re-run alone."""
     chosen = [g for g in test.groups if select is None or select.search(g.name or "")]
     with tempfile.TemporaryDirectory(prefix="obslint-test-") as tmp:
         target = test.path
@@ -281,12 +329,28 @@ def run_file(promtool: str, test: TestFile, select: re.Pattern | None = None, jo
             return FileResult(test.path, True, [GroupResult(g, True) for g in chosen], output=output)
         if not chosen or _file_level_error(proc.stderr):
             return FileResult(test.path, False, [], error=_error_text(proc.stderr), output=output)
+        attributed = _attribute(chosen, parse_failures(proc.stderr)) if attribute else None
+        if attributed is not None:
+            return FileResult(test.path, False, attributed, output=output)
         paths = [_write_copy(test, [g.index], Path(tmp), f"group{g.index}") for g in chosen]
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             procs = list(pool.map(lambda p: _run(promtool, p), paths))
     groups = [GroupResult(g, p.returncode == 0, parse_failures(p.stderr), p.stdout + p.stderr)
               for g, p in zip(chosen, procs, strict=True)]
     return FileResult(test.path, False, groups, output=output)
+
+
+def _attribute(groups: list[Group], failures: list[Failure]) -> list[GroupResult] | None:
+    """Per-group results from one run of the whole file, when each failure belongs to exactly one group:
+    the one with promtool's `name:` for it and a case with its alert or expression at its time. None
+    when that cannot be told (the groups are then re-run one by one)."""
+    found: dict[int, list[Failure]] = {g.index: [] for g in groups}
+    for failure in failures:
+        owners = [g for g in groups if g.name == failure.group_name and g.has_case(failure)]
+        if len(owners) != 1:
+            return None
+        found[owners[0].index].append(failure)
+    return [GroupResult(g, not found[g.index], found[g.index]) for g in groups] if failures else None
 
 
 def _file_level_error(stderr: str) -> bool:
@@ -362,7 +426,7 @@ def alert_coverage(tests: list[TestFile], rule_paths: list[Path]) -> AlertCovera
     for test in tests:
         for group in test.groups:
             for case in group.alert_cases:
-                (fired if case.firing else quiet).add(case.alertname)
+                (fired if case.firing else quiet).add(case.subject)
             for expr in group.exprs:
                 parsed = parse_expr(expr)
                 if parsed.ast is not None:
@@ -450,7 +514,7 @@ def report_text(results: list[FileResult], coverage: AlertCoverage | None) -> st
             label = g.group.name or f"group {g.group.index + 1}"
             out.append(f"{'PASS' if g.passed else 'FAIL'} {r.path}:{g.group.line} {label}")
             for f in g.failures:
-                line = next((c.line for c in g.group.alert_cases if c.alertname == f.subject), g.group.line)
+                line = g.group.line_of(f)
                 out.append(f"    {f.kind} {f.subject!s} at {f.time} ({r.path}:{line})")
                 out.extend("      " + d for d in f.diff().splitlines())
             if not g.passed and not g.failures:

@@ -30,6 +30,8 @@ class Check:
     example_config: dict = {}
     # for examples that are not a whole file: the file name the example is written to
     example_filename: str | None = None
+    # other files the examples need, written beside them (path relative to the project root: text)
+    example_files: dict[str, str] = {}
 
     def run(self, ctx) -> None:  # pragma: no cover - structural checks are reported by validators
         return None
@@ -53,7 +55,14 @@ def register(cls: type[Check]) -> type[Check]:
 
 def _load_all() -> None:
     # importing the modules registers their checks
-    from obslint.checks import alertmanager_config, alertmanager_routing, loading, promql_checks, rulefmt  # noqa: F401
+    from obslint.checks import (  # noqa: F401
+        alertmanager_config,
+        alertmanager_routing,
+        loading,
+        promql_checks,
+        rulefmt,
+        ruletest_checks,
+    )
 
 
 def all_checks() -> list[type[Check]]:
