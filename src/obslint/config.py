@@ -17,8 +17,10 @@ NEWEST_ALERTMANAGER = (0, 34)
 DEFAULT_PATHS = {"rules": ["rules"], "alertmanager": ["alertmanager"], "dashboards": ["dashboards_py"]}
 KNOWN_KEYS = {
     "paths", "exclude", "enable", "disable", "severity", "prometheus-version", "alertmanager-version",
-    "max-file-size", "max-yaml-nodes", "promql-max-nesting", "policy", "matcher-mode",
+    "max-file-size", "max-yaml-nodes", "promql-max-nesting", "policy", "matcher-mode", "dashboard-schema-version",
+    "build",
 }
+BUILD_KEYS = {"out", "folder-annotation", "default-folder", "rule-labels", "dashboard-labels"}
 
 
 class ConfigError(Exception):
@@ -52,6 +54,12 @@ class Config:
     max_yaml_nodes: int = 1_000_000
     promql_max_nesting: int = 1500
     policy: dict = field(default_factory=dict)
+    dashboard_schema_version: int = 39
+    build_out: str = "build"
+    folder_annotation: str = "grafana_folder"  # the Grafana sidecar's folderAnnotation
+    default_folder: str = ""  # for dashboards not in a subdirectory of dashboards_py/ ("" = no annotation)
+    rule_labels: dict = field(default_factory=lambda: {"release": "prometheus"})  # PrometheusRule selection
+    dashboard_labels: dict = field(default_factory=lambda: {"grafana_dashboard": "1"})  # the sidecar's label
 
     def with_overrides(self, **kwargs) -> Config:
         return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
@@ -135,8 +143,27 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
     mode = data.get("matcher-mode")
     if mode is not None and mode not in ("classic", "fallback", "utf8"):
         raise ConfigError(f"{where}: matcher-mode must be classic, fallback or utf8")
+    build = data.get("build") or {}
+    if not isinstance(build, dict) or set(build) - BUILD_KEYS:
+        raise ConfigError(f"{where}: build: a table with the keys {', '.join(sorted(BUILD_KEYS))}")
+    for key in ("rule-labels", "dashboard-labels"):
+        labels = build.get(key, {})
+        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+            raise ConfigError(f"{where}: build.{key} must be a table of strings")
+    try:
+        schema_version = int(data.get("dashboard-schema-version", 39))
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: dashboard-schema-version must be a whole number") from None
+    if schema_version < 16:
+        raise ConfigError(f"{where}: dashboard-schema-version must be 16 or more (gridPos panels)")
     return Config(
         root=root,
+        dashboard_schema_version=schema_version,
+        build_out=str(build.get("out", "build")),
+        folder_annotation=str(build.get("folder-annotation", "grafana_folder")),
+        default_folder=str(build.get("default-folder", "")),
+        rule_labels=dict(build.get("rule-labels", {"release": "prometheus"})),
+        dashboard_labels=dict(build.get("dashboard-labels", {"grafana_dashboard": "1"})),
         source=source,
         matcher_mode=mode,
         paths=paths,

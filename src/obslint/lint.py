@@ -102,8 +102,8 @@ def lint_target(target: Target, config: Config) -> list[Finding]:
     if target.kind == "missing":
         collector.add("Y006", 0, 0, "no such file or directory")
         return collector.findings
-    if target.kind in ("dashboards",):
-        return []  # dashboards are compiled by `obslint build` (not part of this linter yet)
+    if target.kind == "dashboards":
+        return lint_dashboard_targets([target], config)
     _, documents = read_yaml(target.path, config, collector)
     if documents is None:
         return collector.findings
@@ -140,6 +140,20 @@ def lint_paths(paths: list[Path], config: Config, jobs: int | None = None) -> li
     forked worker processes (`jobs`, default: the number of cores, at most 4); the result is the
     same sorted list either way."""
     targets = discover(paths, config)
+    dashboards = [t for t in targets if t.kind == "dashboards"]
+    targets = [t for t in targets if t.kind != "dashboards"]
+    # dashboards are linted together (uids and titles must be unique across them), in this process
+    dashboard_findings = lint_dashboard_targets(dashboards, config) if dashboards else []
+    return sort_findings(dashboard_findings + _lint_files(targets, config, jobs))
+
+
+def lint_dashboard_targets(targets: list[Target], config: Config) -> list[Finding]:
+    from obslint.dashboards.lint import lint_dashboard_files
+
+    return lint_dashboard_files([(t.path, display_path(t.path)) for t in targets], config)[1]
+
+
+def _lint_files(targets: list[Target], config: Config, jobs: int | None) -> list[Finding]:
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     batches = _batches(targets, jobs) if jobs > 1 else [targets]
     if len(batches) > 1:

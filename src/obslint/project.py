@@ -73,7 +73,7 @@ def discover(paths: list[Path], config: Config) -> list[Target]:
 def _walk(directory: Path, kind: str) -> list[Path]:
     if not directory.is_dir():
         return []
-    suffixes = (".py",) if kind == "dashboards" else YAML_SUFFIXES + ((".py",) if kind == "any" else ())
+    suffixes = (".py", ".json") if kind == "dashboards" else YAML_SUFFIXES + ((".py",) if kind == "any" else ())
     files = [p for p in directory.rglob("*") if p.is_file() and p.suffix in suffixes
              and not any(part.startswith(".") or part == "__pycache__" for part in p.parts)]
     return sorted(files)

@@ -58,6 +58,7 @@ def _load_all() -> None:
     from obslint.checks import (  # noqa: F401
         alertmanager_config,
         alertmanager_routing,
+        dashboard_checks,
         loading,
         promql_checks,
         rulefmt,
