@@ -206,6 +206,49 @@ def fix(paths, diff, config_file, prometheus_version, alertmanager_version) -> N
     sys.exit(1 if (diff and changed) or refused else 0)
 
 
+@cli.command()
+@click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output directory (default: the config's build.out, else build/ under the project root).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 when the output on disk differs from a fresh build.")
+@with_common_options
+def build(root, out, check_only, config_file, prometheus_version, alertmanager_version) -> None:
+    """Build dashboards (JSON and Grafana-sidecar ConfigMaps) and rules (PrometheusRule resources).
+
+    Exit codes: 0 built (or no drift), 1 errors in the inputs (or drift with --check), 2 usage error.
+    """
+    from obslint import build as builder
+    from obslint.reporters import render
+
+    try:
+        config = _config([root or Path(".")], config_file, prometheus_version, alertmanager_version)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if root is not None:
+        config = config.with_overrides(root=root)
+    result = builder.build(config)
+    if result.findings:
+        click.echo(render(result.findings, "text"), err=True, nl=False)
+    if not result.ok:
+        _fail("not built: the inputs have errors", 1)
+    target = out or (config.root / config.build_out)
+    if check_only:
+        lines = builder.drift(result, target)
+        for line in lines:
+            click.echo(line)
+        if lines:
+            _fail(f"{target} is not what `obslint build` makes ({len(lines)} file(s) differ); run it and commit", 1)
+        click.echo(f"{target}: up to date ({len(result.files)} files)")
+        sys.exit(0)
+    try:
+        builder.write(result, target)
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
+    click.echo(f"built {len(result.files)} files in {target}")
+    sys.exit(0)
+
+
 @cli.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
