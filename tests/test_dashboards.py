@@ -219,3 +219,52 @@ def test_build_check_reports_drift_and_an_interrupted_build_keeps_the_old_output
 def test_this_repository_builds_and_its_build_is_committed():
     proc = run_cli("build", "--check", cwd=REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_real_prometheus_loads_the_built_rules(tmp_path):
+    """The PrometheusRule resources `obslint build` writes hold groups a real Prometheus (Debian's
+    2.42, on 127.0.0.1) loads: every rule of rules/ is then listed by its rules API."""
+    import socket
+    import time
+    import urllib.request
+
+    from conftest import _need
+
+    binary = shutil.which("prometheus")
+    if binary is None:
+        _need("the prometheus server", "apt-get install -y prometheus")
+    result = builder.build(load_config(REPO))
+    rule_files = []
+    for name, data in sorted(result.files.items()):
+        if name.startswith("rules/"):
+            path = tmp_path / Path(name).name
+            path.write_text(yaml.safe_dump({"groups": yaml.safe_load(data)["spec"]["groups"]}))
+            rule_files.append(str(path))
+    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump({"rule_files": rule_files}))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([binary, f"--config.file={tmp_path / 'prometheus.yml'}",
+                               f"--web.listen-address=127.0.0.1:{port}", f"--storage.tsdb.path={tmp_path / 'data'}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        groups = None
+        while time.monotonic() < deadline and groups is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/rules", timeout=2) as response:
+                    groups = json.load(response)["data"]["groups"]
+            except OSError:
+                time.sleep(0.2)
+        assert groups is not None, "prometheus did not answer within 30 s"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    loaded = sorted(r["name"] for g in groups for r in g["rules"])
+    ours = []
+    for data in (yaml.safe_load(v) for k, v in result.files.items() if k.startswith("rules/")):
+        ours += [r.get("alert") or r.get("record") for g in data["spec"]["groups"] for r in g["rules"]]
+    assert loaded == sorted(ours) and len(loaded) == 31
