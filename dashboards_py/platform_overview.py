@@ -46,6 +46,9 @@ dashboard = Dashboard(
         timeseries("GPU memory", "Share of GPU frame buffer in use, per GPU.", "percentunit",
                    [("gpu_hostname:dcgm_fb_used:ratio", "{{Hostname}} GPU {{gpu}}")], 16, 23, w=8),
         timeseries("GPU utilisation", "GPU utilisation reported by the DCGM exporter, per GPU.", "percent",
-                   [("avg by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL)", "{{Hostname}} GPU {{gpu}}")], 0, 31, w=24),
+                   [("avg by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL)", "{{Hostname}} GPU {{gpu}}")], 0, 31),
+        timeseries("CPU by pod (top 10)", "CPU cores used by the ten busiest pods.", "short",
+                   [("topk(10, namespace_pod:container_cpu_usage_seconds:rate5m)", "{{namespace}}/{{pod}}")],
+                   12, 31),
     ],
 )

@@ -39,6 +39,64 @@ def parse_version(text, what: str = "version") -> tuple[int, int]:
 
 
 @dataclass(frozen=True)
+class Policy:
+    """What the rule checks require (`[tool.obslint.policy]`); the defaults are this repository's."""
+
+    required_labels: dict = field(default_factory=lambda: {"severity": ("critical", "warning", "info"), "team": ()})
+    required_annotations: tuple[str, ...] = ("summary", "description")
+    url_annotations: tuple[str, ...] = ("runbook_url",)
+    alert_name_pattern: str = r"^[A-Z][A-Za-z0-9]*$"  # CamelCase
+    scrape_interval_ms: int = 60_000
+    counters: tuple[str, ...] = ()  # counters whose names do not say so (globs)
+    external_series: tuple[str, ...] = ()  # level:metric:op series recorded outside these rules (globs)
+    group_interval_ms: tuple[int, int] = (10_000, 300_000)
+
+
+POLICY_KEYS = {"required-labels", "required-annotations", "url-annotations", "alert-name-pattern", "scrape-interval",
+               "counters", "external-series", "group-interval"}
+
+
+def parse_policy(data, where: str) -> Policy:
+    import re
+
+    from obslint.durations import parse_duration
+
+    if not isinstance(data, dict) or set(data) - POLICY_KEYS:
+        raise ConfigError(f"{where}: policy: a table with the keys {', '.join(sorted(POLICY_KEYS))}")
+    policy = Policy()
+    changes: dict = {}
+    labels = data.get("required-labels")
+    if labels is not None:
+        if not isinstance(labels, dict) or not all(isinstance(v, list) for v in labels.values()):
+            raise ConfigError(f"{where}: policy.required-labels: a table of label = [allowed values] ([] = any)")
+        changes["required_labels"] = {k: tuple(str(x) for x in v) for k, v in labels.items()}
+    for key, attr in (("required-annotations", "required_annotations"), ("url-annotations", "url_annotations"),
+                      ("counters", "counters"), ("external-series", "external_series")):
+        if key in data:
+            if not isinstance(data[key], list):
+                raise ConfigError(f"{where}: policy.{key} must be a list")
+            changes[attr] = tuple(str(x) for x in data[key])
+    if "alert-name-pattern" in data:
+        try:
+            re.compile(str(data["alert-name-pattern"]))
+        except re.error as exc:
+            raise ConfigError(f"{where}: policy.alert-name-pattern: {exc}") from None
+        changes["alert_name_pattern"] = str(data["alert-name-pattern"])
+    if "scrape-interval" in data:
+        ms = parse_duration(str(data["scrape-interval"]))
+        if not ms:
+            raise ConfigError(f"{where}: policy.scrape-interval must be a Prometheus duration such as 30s")
+        changes["scrape_interval_ms"] = ms
+    if "group-interval" in data:
+        bounds = data["group-interval"]
+        parsed = [parse_duration(str(b)) for b in bounds] if isinstance(bounds, list) and len(bounds) == 2 else None
+        if not parsed or None in parsed:
+            raise ConfigError(f"{where}: policy.group-interval must be [min, max] durations, e.g. [\"10s\", \"5m\"]")
+        changes["group_interval_ms"] = (parsed[0], parsed[1])
+    return replace(policy, **changes)
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path = Path(".")
     source: str | None = None  # the file the config was read from
@@ -53,7 +111,7 @@ class Config:
     max_file_size: int = 10 * 1024 * 1024
     max_yaml_nodes: int = 1_000_000
     promql_max_nesting: int = 1500
-    policy: dict = field(default_factory=dict)
+    policy: Policy = field(default_factory=Policy)
     dashboard_schema_version: int = 39
     build_out: str = "build"
     folder_annotation: str = "grafana_folder"  # the Grafana sidecar's folderAnnotation
@@ -178,5 +236,5 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         max_file_size=limits["max-file-size"],
         max_yaml_nodes=limits["max-yaml-nodes"],
         promql_max_nesting=min(limits["promql-max-nesting"], 1500),
-        policy=dict(data.get("policy") or {}),
+        policy=parse_policy(data.get("policy") or {}, where),
     )

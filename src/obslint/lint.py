@@ -14,6 +14,7 @@ from obslint.collector import Collector, Suppressions
 from obslint.config import Config
 from obslint.findings import Finding, sort_findings
 from obslint.project import Target, discover
+from obslint.rulechecks import check_rule_file
 from obslint.rulefiles import RuleFile, RuleFileValidator, is_rule_document, is_rule_test_document
 
 YAML_ERROR_CODES = {"syntax": "Y001", "encoding": "Y002", "size": "Y003", "aliases": "Y004",
@@ -49,6 +50,7 @@ def lint_rule_file(path: Path, config: Config, collector: Collector | None = Non
     validator = RuleFileValidator(collector, config.prometheus_version, config.promql_max_nesting)
     rule_file = validator.validate(collector.path, [d.root for d in documents])
     report_duplicate_rules(rule_file, collector)
+    check_rule_file(rule_file, collector, config)
     return rule_file, collector.findings
 
 
@@ -96,7 +98,9 @@ def lint_alertmanager(collector: Collector, roots: list, config: Config):
     return model
 
 
-def lint_target(target: Target, config: Config) -> list[Finding]:
+def lint_target(target: Target, config: Config, facts: list | None = None) -> list[Finding]:
+    """The findings of one file; for rule files, `facts` (when given) receives what the dependency
+    checks across files need."""
     path = display_path(target.path)
     collector = Collector(path, config)
     if target.kind == "missing":
@@ -119,7 +123,11 @@ def lint_target(target: Target, config: Config) -> list[Finding]:
                             installed_version() or config.prometheus_version)
         return collector.findings
     if target.kind == "rules" or any(is_rule_document(r) for r in roots):
-        lint_rule_file(target.path, config, collector, documents)
+        rule_file, _ = lint_rule_file(target.path, config, collector, documents)
+        if facts is not None and rule_file is not None:
+            from obslint.ruledeps import facts_of
+
+            facts.extend(facts_of(rule_file, target.path))
         return collector.findings
     from obslint.alertmanager.loader import is_alertmanager_document
 
@@ -143,34 +151,49 @@ def lint_paths(paths: list[Path], config: Config, jobs: int | None = None) -> li
     dashboards = [t for t in targets if t.kind == "dashboards"]
     targets = [t for t in targets if t.kind != "dashboards"]
     # dashboards are linted together (uids and titles must be unique across them), in this process
-    dashboard_findings = lint_dashboard_targets(dashboards, config) if dashboards else []
-    return sort_findings(dashboard_findings + _lint_files(targets, config, jobs))
+    dashboard_findings, dashboard_reads = _lint_dashboards(dashboards, config) if dashboards else ([], set())
+    findings, facts = _lint_files(targets, config, jobs)
+    if facts and any(not t.explicit for t in targets):  # a directory was given: the whole rule set is here
+        from obslint import ruledeps
+
+        findings += ruledeps.check(facts, dashboard_reads, config)
+    return sort_findings(dashboard_findings + findings)
 
 
 def lint_dashboard_targets(targets: list[Target], config: Config) -> list[Finding]:
-    from obslint.dashboards.lint import lint_dashboard_files
-
-    return lint_dashboard_files([(t.path, display_path(t.path)) for t in targets], config)[1]
+    return _lint_dashboards(targets, config)[0]
 
 
-def _lint_files(targets: list[Target], config: Config, jobs: int | None) -> list[Finding]:
+def _lint_dashboards(targets: list[Target], config: Config) -> tuple[list[Finding], set[str]]:
+    """The findings of dashboard files, and the series their queries read."""
+    from obslint.dashboards.lint import lint_dashboard_files, series_read
+
+    dashboards, findings = lint_dashboard_files([(t.path, display_path(t.path)) for t in targets], config)
+    return findings, {name for d in dashboards for name in series_read(d.compiled.doc, config)}
+
+
+def _lint_files(targets: list[Target], config: Config, jobs: int | None) -> tuple[list[Finding], list]:
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     batches = _batches(targets, jobs) if jobs > 1 else [targets]
     if len(batches) > 1:
         findings: list[Finding] = []
+        facts: list = []
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=len(batches), mp_context=context) as pool:
-                for part in pool.map(_lint_batch, batches, [config] * len(batches)):
+                for part, part_facts in pool.map(_lint_batch, batches, [config] * len(batches)):
                     findings.extend(part)
-            return sort_findings(findings)
+                    facts.extend(part_facts)
+            return findings, facts
         except (OSError, BrokenProcessPool, ValueError):
             pass  # no processes here: lint in this one
-    return sort_findings(_lint_batch(targets, config))
+    return _lint_batch(targets, config)
 
 
-def _lint_batch(targets: list[Target], config: Config) -> list[Finding]:
-    return [f for target in targets for f in lint_target(target, config)]
+def _lint_batch(targets: list[Target], config: Config) -> tuple[list[Finding], list]:
+    facts: list = []
+    findings = [f for target in targets for f in lint_target(target, config, facts)]
+    return findings, facts
 
 
 def _batches(targets: list[Target], jobs: int) -> list[list[Target]]:

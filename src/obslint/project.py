@@ -75,7 +75,7 @@ def _walk(directory: Path, kind: str) -> list[Path]:
         return []
     suffixes = (".py", ".json") if kind == "dashboards" else YAML_SUFFIXES + ((".py",) if kind == "any" else ())
     files = [p for p in directory.rglob("*") if p.is_file() and p.suffix in suffixes
-             and not any(part.startswith(".") or part == "__pycache__" for part in p.parts)]
+             and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(directory).parts)]
     return sorted(files)
 
 

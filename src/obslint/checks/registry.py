@@ -61,6 +61,7 @@ def _load_all() -> None:
         dashboard_checks,
         loading,
         promql_checks,
+        rule_checks,
         rulefmt,
         ruletest_checks,
     )

@@ -357,6 +357,27 @@ def cross_check(dashboards: list[Dashboard], collectors: dict[str, Collector]) -
                 first[value] = dashboard
 
 
+def series_read(doc: dict, config: Config) -> set[str]:
+    """The metric names a dashboard's queries (panels and variables) read."""
+    from obslint.promql.parse import parse_expr
+    from obslint.ruledeps import series_read as names_in
+
+    exprs = [t.get("expr") for _, p in iter_panels(doc) for t in p.get("targets") or [] if isinstance(t, dict)]
+    for variable in (doc.get("templating") or {}).get("list") or []:
+        query = variable.get("query") if isinstance(variable, dict) else None
+        query = query.get("query") if isinstance(query, dict) else query
+        m = VARIABLE_FUNCTIONS.match(query) if isinstance(query, str) else None
+        if m is not None:
+            exprs.append(_split_last_comma(m.group("arg"))[0] if m.group("fn") == "label_values" else m.group("arg"))
+    names: set[str] = set()
+    for expr in exprs:
+        if isinstance(expr, str) and expr.strip():
+            parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
+            if parsed.ok:
+                names |= names_in(parsed.ast)
+    return names
+
+
 def lint_dashboard_files(files: list[tuple[Path, str]], config: Config) -> tuple[list[Dashboard], list[Finding]]:
     """Load, compile, validate and lint dashboard files (path, shown path); the dashboards and findings."""
     collectors: dict[str, Collector] = {}
