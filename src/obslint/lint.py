@@ -208,7 +208,7 @@ def _batches(targets: list[Target], jobs: int) -> list[list[Target]]:
         return [targets]
     batches: list[list[Target]] = [[] for _ in range(jobs)]
     loads = [0] * jobs
-    for size, target in sorted(zip(sizes, targets), key=lambda pair: -pair[0]):
+    for size, target in sorted(zip(sizes, targets, strict=True), key=lambda pair: -pair[0]):
         i = loads.index(min(loads))
         batches[i].append(target)
         loads[i] += size

@@ -32,7 +32,8 @@ def check_rule_file(rule_file: RuleFile, collector: Collector, config: Config) -
             if rule.kind == "alert":
                 _alert_policy(rule, collector, policy)
             elif rule.name and not RECORD_NAME.fullmatch(rule.name):
-                collector.at("R122", rule.name_node, f"recording rule `{rule.name}` is not named level:metric:operation")
+                collector.at("R122", rule.name_node,
+                             f"recording rule `{rule.name}` is not named level:metric:operation")
             if rule.parsed is None or not rule.parsed.ok or rule.parsed.ast is None:
                 continue
             _smells(rule, collector, policy)

@@ -211,7 +211,13 @@ def _items(block: str) -> list[str]:
         if current:
             items.append(" ".join(current))
         return items
+    samples = _SAMPLE.findall(block)  # `{a="1"} 1E+00, {a="2"} 2E+00`: one line, comma-separated
+    if samples:
+        return samples
     return [line.strip() for line in block.splitlines() if line.strip()]
+
+
+_SAMPLE = re.compile(r'\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\}\s+[^\s,]+')
 
 
 _HEADER = re.compile(r"    (alertname: (?P<alert>.*?), time: (?P<atime>[^,]*), ?"
