@@ -24,10 +24,14 @@ def run(args, cwd=None):
     return runner.invoke(cli, args, catch_exceptions=False)
 
 
+POLICY_OFF = 'disable = ["required-labels", "required-annotations", "recording-rule-unused"]\n'
+
+
 @pytest.fixture
 def bad_file(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(BAD, encoding="utf-8")
+    (tmp_path / "obslint.toml").write_text(POLICY_OFF, encoding="utf-8")  # these tests are about reporting
     return path
 
 
@@ -109,7 +113,8 @@ def test_config_disables_and_changes_severity(tmp_path):
     rules.mkdir()
     (rules / "r.yaml").write_text(BAD, encoding="utf-8")
     (tmp_path / "obslint.toml").write_text(
-        'disable = ["promql-syntax"]\n[severity]\nR008 = "warning"\n', encoding="utf-8")
+        'disable = ["promql-syntax", "required-labels", "required-annotations", "recording-rule-unused"]\n'
+        '[severity]\nR008 = "warning"\n', encoding="utf-8")
     result = run(["check", "--format", "json", str(tmp_path)])
     data = json.loads(result.output)
     assert [(d["code"], d["severity"]) for d in data] == [("R008", "warning")]

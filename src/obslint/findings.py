@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import operator
 from dataclasses import dataclass
 
 
@@ -48,8 +49,11 @@ class Finding:
         }
 
 
+_ORDER = operator.attrgetter("path", "line", "column", "code", "message")
+
+
 def sort_findings(findings) -> list[Finding]:
-    return sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+    return sorted(set(findings), key=_ORDER)
 
 
 def exit_code(findings, strict: bool = False) -> int:

@@ -134,7 +134,7 @@ def _smells(rule: Rule, collector: Collector, policy: Policy) -> None:
     parsed = rule.parsed
     ast = parsed.ast
     nodes = list(iter_nodes(ast))
-    parents = _parents(ast)
+    parents: dict[int, object] = {}  # filled on first need: most rules have no raw-counter question
     if rule.kind == "alert" and not _filters(nodes) and any(_name(n) == "VectorSelector" for n in nodes):
         # (an alert on a constant, such as the Watchdog's vector(1), always fires on purpose)
         _at_expr(rule, collector, "R111", "the query has no comparison, so the alert fires whenever the series "
@@ -222,6 +222,8 @@ def _selector_smells(rule: Rule, node, parents: dict, collector: Collector, poli
         return
     if rule.kind == "record" and parsed.ast is node:
         return  # a recording rule that only renames the counter (compatibility rules) keeps it a counter
+    if not parents:
+        parents.update(_parents(parsed.ast))
     parent = parents.get(id(node))
     if parent is not None and _name(parent) == "MatrixSelector":
         return

@@ -99,7 +99,7 @@ def check(facts: list[RuleFact], dashboard_reads: set[str], config: Config) -> l
                                     "previous evaluation; move the recording rule up")
     for name, recorders in recorded.items():
         if name not in read_by_rules and name not in dashboard_reads:
-            fact = recorders[0]
-            collector(fact).add("R142", fact.line, fact.column,
-                                f"nothing reads the recording rule `{name}` (no rule, no dashboard in the project)")
+            for fact in recorders:
+                collector(fact).add("R142", fact.line, fact.column, f"nothing reads the recording rule `{name}` "
+                                                                    "(no rule, no dashboard in the project)")
     return [f for c in collectors.values() for f in c.findings]

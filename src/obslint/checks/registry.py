@@ -53,7 +53,14 @@ def register(cls: type[Check]) -> type[Check]:
     return cls
 
 
+_LOADED = False
+
+
 def _load_all() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
     # importing the modules registers their checks
     from obslint.checks import (  # noqa: F401
         alertmanager_config,
