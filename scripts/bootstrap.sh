@@ -10,8 +10,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)  # renders `obslint report` in the tests
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "bootstrap: installing ${missing[*]} from Debian (promtool/amtool oracles)" >&2
+  echo "bootstrap: installing ${missing[*]} from Debian (promtool/amtool oracles, chromium)" >&2
   export DEBIAN_FRONTEND=noninteractive
   # never start the packaged services: the tests start their own on 127.0.0.1
   if [ ! -e /usr/sbin/policy-rc.d ]; then

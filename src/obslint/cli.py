@@ -249,6 +249,33 @@ def build(root, out, check_only, config_file, prometheus_version, alertmanager_v
     sys.exit(0)
 
 
+@cli.command()
+@click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=Path("obslint-report.html"),
+              show_default=True, help="The HTML report.")
+@click.option("--markdown", "markdown_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the report as Markdown.")
+@with_common_options
+def report(root, html_out, markdown_out, config_file, prometheus_version, alertmanager_version) -> None:
+    """Write a self-contained HTML report (and Markdown): which receivers each alert reaches, the
+    routing tree with its coverage, rule unit-test coverage, recording rules and their readers."""
+    from obslint import report as reporting
+
+    try:
+        config = _config([root or Path(".")], config_file, prometheus_version, alertmanager_version)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if root is not None:
+        config = config.with_overrides(root=root)
+    data = reporting.gather(config)
+    try:
+        reporting.write(data, html_out, markdown_out)
+    except OSError as exc:
+        _fail(f"cannot write the report: {exc.strerror or exc}")
+    click.echo(f"wrote {html_out}" + (f" and {markdown_out}" if markdown_out else ""))
+    sys.exit(0)
+
+
 @cli.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

@@ -18,7 +18,7 @@ DEFAULT_PATHS = {"rules": ["rules"], "alertmanager": ["alertmanager"], "dashboar
 KNOWN_KEYS = {
     "paths", "exclude", "enable", "disable", "severity", "prometheus-version", "alertmanager-version",
     "max-file-size", "max-yaml-nodes", "promql-max-nesting", "policy", "matcher-mode", "dashboard-schema-version",
-    "build",
+    "build", "catalog", "paging-receivers",
 }
 BUILD_KEYS = {"out", "folder-annotation", "default-folder", "rule-labels", "dashboard-labels"}
 
@@ -118,6 +118,8 @@ class Config:
     default_folder: str = ""  # for dashboards not in a subdirectory of dashboards_py/ ("" = no annotation)
     rule_labels: dict = field(default_factory=lambda: {"release": "prometheus"})  # PrometheusRule selection
     dashboard_labels: dict = field(default_factory=lambda: {"grafana_dashboard": "1"})  # the sidecar's label
+    catalog: str = "metrics.yaml"  # the metric catalog, relative to the root (used when it exists)
+    cross_paging_receivers: tuple[str, ...] = ()  # empty: receivers with PagerDuty, Opsgenie or VictorOps
 
     def with_overrides(self, **kwargs) -> Config:
         return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
@@ -214,8 +216,13 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         raise ConfigError(f"{where}: dashboard-schema-version must be a whole number") from None
     if schema_version < 16:
         raise ConfigError(f"{where}: dashboard-schema-version must be 16 or more (gridPos panels)")
+    paging = data.get("paging-receivers", [])
+    if not isinstance(paging, list):
+        raise ConfigError(f"{where}: paging-receivers must be a list of receiver names")
     return Config(
         root=root,
+        catalog=str(data.get("catalog", "metrics.yaml")),
+        cross_paging_receivers=tuple(str(p) for p in paging),
         dashboard_schema_version=schema_version,
         build_out=str(build.get("out", "build")),
         folder_annotation=str(build.get("folder-annotation", "grafana_folder")),

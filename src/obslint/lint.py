@@ -151,25 +151,29 @@ def lint_paths(paths: list[Path], config: Config, jobs: int | None = None) -> li
     dashboards = [t for t in targets if t.kind == "dashboards"]
     targets = [t for t in targets if t.kind != "dashboards"]
     # dashboards are linted together (uids and titles must be unique across them), in this process
-    dashboard_findings, dashboard_reads = _lint_dashboards(dashboards, config) if dashboards else ([], set())
+    compiled, dashboard_findings = _lint_dashboards(dashboards, config) if dashboards else ([], [])
     findings, facts = _lint_files(targets, config, jobs)
-    if facts and any(not t.explicit for t in targets):  # a directory was given: the whole rule set is here
-        from obslint import ruledeps
+    if any(not t.explicit for t in targets + dashboards):  # a directory was given: the whole project is here
+        from obslint import crosschecks, ruledeps
+        from obslint.dashboards.lint import series_read
 
-        findings += ruledeps.check(facts, dashboard_reads, config)
+        if facts:
+            reads = {name for d in compiled for name in series_read(d.compiled.doc, config)}
+            findings += ruledeps.check(facts, reads, config)
+        am_configs = [t.path for t in targets if t.kind == "alertmanager"]
+        findings += crosschecks.check_all(facts, compiled, am_configs, config, [p for p in paths if p.is_dir()])
     return sort_findings(dashboard_findings + findings)
 
 
 def lint_dashboard_targets(targets: list[Target], config: Config) -> list[Finding]:
-    return _lint_dashboards(targets, config)[0]
+    return _lint_dashboards(targets, config)[1]
 
 
-def _lint_dashboards(targets: list[Target], config: Config) -> tuple[list[Finding], set[str]]:
-    """The findings of dashboard files, and the series their queries read."""
-    from obslint.dashboards.lint import lint_dashboard_files, series_read
+def _lint_dashboards(targets: list[Target], config: Config) -> tuple[list, list[Finding]]:
+    """The compiled dashboards of dashboard files, and their findings."""
+    from obslint.dashboards.lint import lint_dashboard_files
 
-    dashboards, findings = lint_dashboard_files([(t.path, display_path(t.path)) for t in targets], config)
-    return findings, {name for d in dashboards for name in series_read(d.compiled.doc, config)}
+    return lint_dashboard_files([(t.path, display_path(t.path)) for t in targets], config)
 
 
 def _lint_files(targets: list[Target], config: Config, jobs: int | None) -> tuple[list[Finding], list]:

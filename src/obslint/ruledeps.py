@@ -14,6 +14,7 @@ from pathlib import Path
 from obslint.collector import Collector
 from obslint.config import Config
 from obslint.findings import Finding
+from obslint.promql.labels import LabelSet, output_labels
 from obslint.promql.parse import iter_nodes
 from obslint.rulechecks import RECORD_NAME
 
@@ -33,6 +34,9 @@ class RuleFact:
     expr_line: int
     expr_column: int
     reads: frozenset[str]
+    expr: str = ""
+    labels: tuple[tuple[str, str], ...] = ()  # the rule's own labels
+    output: LabelSet | None = None  # alerts: the labels the query can return
 
 
 def series_read(ast) -> frozenset[str]:
@@ -57,7 +61,9 @@ def facts_of(rule_file, source: Path) -> list[RuleFact]:
             name_node = rule.name_node or rule.node
             expr_line, expr_column = rule.expr_position(None)
             facts.append(RuleFact(rule_file.path, str(source), rule.kind, rule.name, group.name, i, name_node.line,
-                                  name_node.column, expr_line, expr_column, series_read(rule.parsed.ast)))
+                                  name_node.column, expr_line, expr_column, series_read(rule.parsed.ast),
+                                  rule.expr, tuple(sorted(rule.labels.items())),
+                                  output_labels(rule.parsed.ast) if rule.kind == "alert" else None))
     return facts
 
 

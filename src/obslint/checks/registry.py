@@ -65,6 +65,7 @@ def _load_all() -> None:
     from obslint.checks import (  # noqa: F401
         alertmanager_config,
         alertmanager_routing,
+        cross_checks,
         dashboard_checks,
         loading,
         promql_checks,
