@@ -125,8 +125,7 @@ def _single_metric(node, metrics: dict[str, Metric]) -> Metric | None:
 
 def check(facts, dashboards, metrics: dict[str, Metric], config: Config, out) -> None:
     """Rules and dashboard queries against the catalog."""
-    from obslint.dashboards import macros
-    from obslint.dashboards.compiler import iter_panels
+    from obslint.dashboards.lint import queries
     from obslint.promql.parse import parse_expr
 
     recorded = {f.name for f in facts if f.kind == "record"}
@@ -137,14 +136,7 @@ def check(facts, dashboards, metrics: dict[str, Metric], config: Config, out) ->
                 out.get(fact.path, fact.source).add(code, fact.expr_line, fact.expr_column,
                                                     f"{fact.kind} `{fact.name}`: {message}")
     for dashboard in dashboards:
-        for pointer, panel in iter_panels(dashboard.compiled.doc):
-            for i, target in enumerate(panel.get("targets") or []):
-                expr = target.get("expr") if isinstance(target, dict) else None
-                parsed = parse_expr(macros.substitute(expr), config.prometheus_version) if isinstance(expr, str) \
-                    else None
-                if parsed is None or not parsed.ok:
-                    continue
-                for code, message in problems(parsed.ast, metrics, recorded):
-                    out.get(dashboard.shown, str(dashboard.path)).add(
-                        code, dashboard.compiled.line_of(f"{pointer}/targets/{i}"), 1,
-                        f"panel `{panel.get('title', '')}`: {message}")
+        for pointer, panel, parsed in queries(dashboard.compiled.doc, config):
+            for code, message in problems(parsed.ast, metrics, recorded):
+                out.get(dashboard.shown, str(dashboard.path)).add(
+                    code, dashboard.compiled.line_of(pointer), 1, f"panel `{panel.get('title', '')}`: {message}")

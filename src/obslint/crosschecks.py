@@ -11,7 +11,6 @@ labels match nothing); the routes it *could* reach allow every "maybe".
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from obslint.collector import Collector
 from obslint.config import Config
 from obslint.findings import Finding
 from obslint.promql.labels import LabelSet
+from obslint.rulechecks import RECORD_NAME
 
 YES, MAYBE, NO = 2, 1, 0
 PAGING_INTEGRATIONS = ("pagerduty_configs", "opsgenie_configs", "victorops_configs")
@@ -180,33 +180,21 @@ def _labels(alert: Alert) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(alert.static.items()))
 
 
-RECORDED = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+")
-
-
 def check_dashboard_reads(dashboards, recorded: set[str], config: Config, out: _Collectors) -> None:
     """X006: a dashboard query reads a level:metric:operation series no rule records."""
-    from obslint.dashboards import macros
-    from obslint.dashboards.compiler import iter_panels
-    from obslint.promql.parse import parse_expr
+    from obslint.dashboards.lint import queries
     from obslint.ruledeps import series_read
 
     for dashboard in dashboards:
         collector = out.get(dashboard.shown, str(dashboard.path))
-        for pointer, panel in iter_panels(dashboard.compiled.doc):
-            for i, target in enumerate(panel.get("targets") or []):
-                expr = target.get("expr") if isinstance(target, dict) else None
-                if not isinstance(expr, str):
-                    continue
-                parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
-                if not parsed.ok:
-                    continue
-                for name in sorted(series_read(parsed.ast)):
-                    if RECORDED.fullmatch(name) and name not in recorded:
-                        near = difflib.get_close_matches(name, sorted(recorded), n=1, cutoff=0.6)
-                        hint = f"; did you mean `{near[0]}`?" if near else ""
-                        collector.add("X006", dashboard.compiled.line_of(f"{pointer}/targets/{i}"), 1,
-                                      f"panel `{panel.get('title', '')}` reads `{name}`, which no recording rule "
-                                      f"records{hint}")
+        for pointer, panel, parsed in queries(dashboard.compiled.doc, config):
+            for name in sorted(series_read(parsed.ast)):
+                if RECORD_NAME.fullmatch(name) and name not in recorded:
+                    near = difflib.get_close_matches(name, sorted(recorded), n=1, cutoff=0.6)
+                    hint = f"; did you mean `{near[0]}`?" if near else ""
+                    collector.add("X006", dashboard.compiled.line_of(pointer), 1,
+                                  f"panel `{panel.get('title', '')}` reads `{name}`, which no recording rule "
+                                  f"records{hint}")
 
 
 def check_all(facts, dashboards, am_configs: list[Path], config: Config, directories: list[Path]) -> list[Finding]:

@@ -357,23 +357,36 @@ def cross_check(dashboards: list[Dashboard], collectors: dict[str, Collector]) -
                 first[value] = dashboard
 
 
+def queries(doc: dict, config: Config):
+    """(pointer of the target, panel, parsed PromQL) for every panel query that parses once Grafana's
+    variables are substituted."""
+    from obslint.promql.parse import parse_expr
+
+    for pointer, panel in iter_panels(doc):
+        for i, target in enumerate(panel.get("targets") or []):
+            expr = target.get("expr") if isinstance(target, dict) else None
+            if isinstance(expr, str) and expr.strip():
+                parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
+                if parsed.ok:
+                    yield f"{pointer}/targets/{i}", panel, parsed
+
+
 def series_read(doc: dict, config: Config) -> set[str]:
     """The metric names a dashboard's queries (panels and variables) read."""
     from obslint.promql.parse import parse_expr
     from obslint.ruledeps import series_read as names_in
 
-    exprs = [t.get("expr") for _, p in iter_panels(doc) for t in p.get("targets") or [] if isinstance(t, dict)]
+    names: set[str] = set()
+    for _, _, parsed in queries(doc, config):
+        names |= names_in(parsed.ast)
     for variable in (doc.get("templating") or {}).get("list") or []:
         query = variable.get("query") if isinstance(variable, dict) else None
         query = query.get("query") if isinstance(query, dict) else query
         m = VARIABLE_FUNCTIONS.match(query) if isinstance(query, str) else None
         if m is not None:
-            exprs.append(_split_last_comma(m.group("arg"))[0] if m.group("fn") == "label_values" else m.group("arg"))
-    names: set[str] = set()
-    for expr in exprs:
-        if isinstance(expr, str) and expr.strip():
-            parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
-            if parsed.ok:
+            expr = _split_last_comma(m.group("arg"))[0] if m.group("fn") == "label_values" else m.group("arg")
+            parsed = parse_expr(macros.substitute(expr), config.prometheus_version) if expr.strip() else None
+            if parsed is not None and parsed.ok:
                 names |= names_in(parsed.ast)
     return names
 
