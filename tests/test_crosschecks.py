@@ -74,3 +74,15 @@ def test_report_renders_in_headless_chromium_without_console_errors(tmp_path):
     console = [line for line in run.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert console == [] and shot.stat().st_size > 10_000
     assert "| `ModelServerDown` |" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_alert_labels_are_followed_through_recording_rules():
+    """An alert on a recorded series has exactly the labels its recording rule's query keeps."""
+    from obslint import lint
+
+    targets = [lint.Target(p, "rules", True) for p in sorted((FIXTURE / "rules").glob("*.yaml"))]
+    _, facts = lint._lint_files(targets, Config(root=FIXTURE), 1)
+    alerts = {a.name: a for a in crosschecks.alerts_of(facts, Config(root=FIXTURE))}
+    ratio = alerts["PaymentsErrorRatioHigh"]  # reads job:payments_requests_errors:ratio_rate5m, by (job)
+    assert ratio.may_have("job") and not ratio.may_have("cluster") and not ratio.may_have("instance")
+    assert alerts["PaymentsDown"].may_have("instance")  # `up` is scraped: any label

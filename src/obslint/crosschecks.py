@@ -99,16 +99,54 @@ def paging_receivers(model, config: Config) -> set[str]:
             if any(receiver.integrations.get(kind) for kind in PAGING_INTEGRATIONS)}
 
 
-def alerts_of(facts) -> list[Alert]:
+def recorded_labels(facts, config: Config):
+    """resolve(name) -> the labels of a recorded series: its recording rule's query's labels plus the
+    rule's own labels (None for series no rule records, or recorded by several rules)."""
+    from obslint.promql.labels import output_labels
+    from obslint.promql.parse import parse_expr
+
+    records: dict[str, list] = {}
+    for fact in facts:
+        if fact.kind == "record":
+            records.setdefault(fact.name, []).append(fact)
+    memo: dict[str, LabelSet | None] = {}
+
+    def resolve(name: str) -> LabelSet | None:
+        if name in memo:
+            return memo[name]
+        memo[name] = None  # a cycle resolves to "unknown"
+        recorders = records.get(name)
+        if recorders is None or len(recorders) != 1:
+            return None
+        fact = recorders[0]
+        parsed = parse_expr(fact.expr, config.prometheus_version)
+        if parsed.ok:
+            memo[name] = output_labels(parsed.ast, resolve).add(k for k, _ in fact.labels)
+        return memo[name]
+
+    return resolve
+
+
+def alerts_of(facts, config: Config | None = None) -> list[Alert]:
+    """The alerts of the rules, their query's labels followed through recording rules (with `config`)."""
+    from obslint.promql.labels import output_labels
+    from obslint.promql.parse import parse_expr
+
+    resolve = recorded_labels(facts, config) if config is not None else None
     found = []
     for fact in facts:
         if fact.kind != "alert":
             continue
+        output = fact.output
+        if resolve is not None:
+            parsed = parse_expr(fact.expr, config.prometheus_version)
+            if parsed.ok:
+                output = output_labels(parsed.ast, resolve)
         static = {k: v for k, v in fact.labels if "{{" not in v}
         static["alertname"] = fact.name
         templated = frozenset(k for k, v in fact.labels if "{{" in v)
         found.append(Alert(fact.name, fact.path, fact.source, fact.line, fact.column, static,
-                           fact.output or LabelSet(frozenset(), True), templated))
+                           output or LabelSet(frozenset(), True), templated))
     return found
 
 
@@ -206,7 +244,7 @@ def check_all(facts, dashboards, am_configs: list[Path], config: Config, directo
     from obslint.routing import RouteTestError, load_model
 
     out = _Collectors(config)
-    alerts = alerts_of(facts)
+    alerts = alerts_of(facts, config)
     for path in am_configs:
         _, documents = read_yaml(path, config, Collector(display_path(path), config))
         if not documents or not any(is_alertmanager_document(d.root) for d in documents):

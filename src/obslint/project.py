@@ -4,6 +4,7 @@ linted by its kind (told by its place, its name and its content)."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +29,20 @@ def _excluded(path: Path, config: Config) -> bool:
                for pattern in config.exclude)
 
 
+@functools.lru_cache(maxsize=64)
+def _layout(root: Path, paths: tuple) -> tuple[tuple[str, Path], ...]:
+    """(kind, resolved directory) of a config's layout, resolved once."""
+    return tuple((kind, (root / directory).resolve()) for kind, directories in paths for directory in directories)
+
+
 def _kind_by_place(path: Path, config: Config) -> str | None:
     resolved = path.resolve()
-    for kind, roots in config.paths.items():
-        for root in roots:
-            base = (config.root / root).resolve()
-            if resolved == base or base in resolved.parents:
-                if "tests" in resolved.relative_to(base).parts[:-1]:
-                    return {"rules": "rule-tests", "alertmanager": "route-tests"}.get(kind, kind)
-                return kind
+    layout = _layout(config.root, tuple((k, tuple(v)) for k, v in config.paths.items()))
+    for kind, base in layout:
+        if resolved == base or base in resolved.parents:
+            if "tests" in resolved.relative_to(base).parts[:-1]:
+                return {"rules": "rule-tests", "alertmanager": "route-tests"}.get(kind, kind)
+            return kind
     return None
 
 

@@ -60,7 +60,7 @@ def gather(config: Config) -> Report:
     rule_targets = [t for t in targets if t.kind == "rules"]
     _, facts = lint._lint_files(rule_targets, config, 1)
     dashboards, _ = lint._lint_dashboards([t for t in targets if t.kind == "dashboards"], config)
-    alerts = crosschecks.alerts_of(facts)
+    alerts = crosschecks.alerts_of(facts, config)
     findings = lint.lint_paths([config.root], config)
     for finding in findings:
         report.findings[str(finding.severity)] = report.findings.get(str(finding.severity), 0) + 1

@@ -52,7 +52,7 @@ _DOT_REBINDING = re.compile(r"\{\{-?\s*(range|with)\b")
 
 
 def _templates(rule: Rule, collector: Collector) -> None:
-    labels = output_labels(rule.parsed.ast)
+    labels = rule.output
     ratio = _is_ratio(rule)
     for (kind, name), template in rule.templates.items():
         _, value_node = (rule.label_nodes if kind == "label" else rule.annotation_nodes)[name]

@@ -14,7 +14,7 @@ from pathlib import Path
 from obslint.collector import Collector
 from obslint.config import Config
 from obslint.findings import Finding
-from obslint.promql.labels import LabelSet, output_labels
+from obslint.promql.labels import LabelSet
 from obslint.promql.parse import iter_nodes
 from obslint.rulechecks import RECORD_NAME
 
@@ -63,7 +63,7 @@ def facts_of(rule_file, source: Path) -> list[RuleFact]:
             facts.append(RuleFact(rule_file.path, str(source), rule.kind, rule.name, group.name, i, name_node.line,
                                   name_node.column, expr_line, expr_column, series_read(rule.parsed.ast),
                                   rule.expr, tuple(sorted(rule.labels.items())),
-                                  output_labels(rule.parsed.ast) if rule.kind == "alert" else None))
+                                  rule.output if rule.kind == "alert" else None))
     return facts
 
 

@@ -45,6 +45,16 @@ class Rule:
     annotations: dict[str, str] = field(default_factory=dict)
     annotation_nodes: dict[str, tuple[ScalarNode, Node]] = field(default_factory=dict)
     templates: dict[tuple[str, str], gotemplate.Template] = field(default_factory=dict)
+    _output: object = None  # the labels the query can return, computed once (output_labels)
+
+    @property
+    def output(self):
+        """The labels the rule's query can return (obslint.promql.labels), once it parsed."""
+        if self._output is None and self.parsed is not None and self.parsed.ast is not None:
+            from obslint.promql.labels import output_labels
+
+            self._output = output_labels(self.parsed.ast)
+        return self._output
 
     def expr_position(self, offset: int | None) -> tuple[int, int]:
         if self.expr_node is None:

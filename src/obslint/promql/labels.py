@@ -79,32 +79,36 @@ def _vector_type(node) -> bool:
     return True
 
 
-def output_labels(node) -> LabelSet:
-    """The labels the result of `node` can carry."""
+def output_labels(node, resolve=None) -> LabelSet:
+    """The labels the result of `node` can carry. `resolve(name)`, when given, returns the labels of a
+    series a recording rule records (or None for scraped series), so they are known exactly."""
     kind = type(node).__name__
     if kind == "VectorSelector":
+        recorded = resolve(node.name) if resolve is not None and node.name else None
+        if recorded is not None:
+            return recorded
         equal = frozenset(m.name for m in node.matchers.matchers if m.name != NAME)
         return LabelSet(equal, True)
     if kind == "MatrixSelector":
-        return output_labels(node.vector_selector)
+        return output_labels(node.vector_selector, resolve)
     if kind in ("NumberLiteral", "StringLiteral"):
         return NONE
     if kind in ("ParenExpr", "SubqueryExpr"):
-        return output_labels(node.expr)
+        return output_labels(node.expr, resolve)
     if kind == "UnaryExpr":
-        return output_labels(node.expr).drop({NAME})
+        return output_labels(node.expr, resolve).drop({NAME})
     if kind == "AggregateExpr":
-        return _aggregate(node)
+        return _aggregate(node, resolve)
     if kind == "Call":
-        return _call(node)
+        return _call(node, resolve)
     if kind == "BinaryExpr":
-        return _binary(node)
+        return _binary(node, resolve)
     return LabelSet(frozenset(), True)  # something new: assume anything
 
 
-def _aggregate(node) -> LabelSet:
+def _aggregate(node, resolve) -> LabelSet:
     op = str(node.op)
-    inner = output_labels(node.expr)
+    inner = output_labels(node.expr, resolve)
     if op in ("topk", "bottomk", "limitk", "limit_ratio"):
         return inner  # returns input series as they are
     modifier = node.modifier
@@ -118,7 +122,7 @@ def _aggregate(node) -> LabelSet:
     return result
 
 
-def _call(node) -> LabelSet:
+def _call(node, resolve) -> LabelSet:
     name = node.func.name
     args = list(node.args)
     if name in _NO_LABELS or not args:
@@ -133,30 +137,30 @@ def _call(node) -> LabelSet:
                                   if m.name != NAME and str(m.op).endswith(("Equal", "'='"))
                                   and "Not" not in str(m.op)), False)
     if name in ("label_replace", "label_join"):
-        inner = output_labels(args[0])
+        inner = output_labels(args[0], resolve)
         target = args[1]
         if type(target).__name__ == "StringLiteral" and target.val:
             return inner.add({target.val})
         return inner.union(LabelSet(frozenset(), True))
     if name == "histogram_quantile" or name == "histogram_fraction":
         vector = next((a for a in args if _vector_type(a)), args[-1])
-        return output_labels(vector).drop({"le", NAME})
+        return output_labels(vector, resolve).drop({"le", NAME})
     vector = next((a for a in args if _vector_type(a)), None)
     if vector is None:
         return NONE
-    result = output_labels(vector)
+    result = output_labels(vector, resolve)
     return result if name in _KEEP_NAME else result.drop({NAME})
 
 
-def _binary(node) -> LabelSet:
+def _binary(node, resolve) -> LabelSet:
     lhs_vector, rhs_vector = _vector_type(node.lhs), _vector_type(node.rhs)
     if not lhs_vector and not rhs_vector:
         return NONE
     if not rhs_vector:
-        return output_labels(node.lhs).drop({NAME})
+        return output_labels(node.lhs, resolve).drop({NAME})
     if not lhs_vector:
-        return output_labels(node.rhs).drop({NAME})
-    lhs, rhs = output_labels(node.lhs), output_labels(node.rhs)
+        return output_labels(node.rhs, resolve).drop({NAME})
+    lhs, rhs = output_labels(node.lhs, resolve), output_labels(node.rhs, resolve)
     op = str(node.op)
     if op == "or":
         return lhs.union(rhs)
