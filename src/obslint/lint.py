@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 from obslint import yamlload
@@ -143,10 +141,23 @@ def lint_target(target: Target, config: Config, facts: list | None = None) -> li
 PARALLEL_MIN_BYTES = 512 * 1024  # below this, starting workers costs more than it saves
 
 
+@dataclass
+class Analysis:
+    """What linting a set of paths found, and what it read on the way (for `obslint report`)."""
+
+    findings: list[Finding]
+    facts: list  # obslint.ruledeps.RuleFact of every rule
+    dashboards: list  # obslint.dashboards.lint.Dashboard, compiled
+
+
 def lint_paths(paths: list[Path], config: Config, jobs: int | None = None) -> list[Finding]:
     """Lint every target under `paths`. With several cores and enough input, files are linted in
     forked worker processes (`jobs`, default: the number of cores, at most 4); the result is the
     same sorted list either way."""
+    return analyse(paths, config, jobs).findings
+
+
+def analyse(paths: list[Path], config: Config, jobs: int | None = None) -> Analysis:
     targets = discover(paths, config)
     dashboards = [t for t in targets if t.kind == "dashboards"]
     targets = [t for t in targets if t.kind != "dashboards"]
@@ -162,7 +173,7 @@ def lint_paths(paths: list[Path], config: Config, jobs: int | None = None) -> li
             findings += ruledeps.check(facts, reads, config)
         am_configs = [t.path for t in targets if t.kind == "alertmanager"]
         findings += crosschecks.check_all(facts, compiled, am_configs, config, [p for p in paths if p.is_dir()])
-    return sort_findings(dashboard_findings + findings)
+    return Analysis(sort_findings(dashboard_findings + findings), facts, compiled)
 
 
 def lint_dashboard_targets(targets: list[Target], config: Config) -> list[Finding]:
@@ -180,6 +191,10 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None) -> tupl
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     batches = _batches(targets, jobs) if jobs > 1 else [targets]
     if len(batches) > 1:
+        import multiprocessing  # only here: the common small run starts without it
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         findings: list[Finding] = []
         facts: list = []
         try:

@@ -57,12 +57,10 @@ def gather(config: Config) -> Report:
 
     report = Report(project=str(config.root.resolve().name))
     targets = discover([config.root], config)
-    rule_targets = [t for t in targets if t.kind == "rules"]
-    _, facts = lint._lint_files(rule_targets, config, 1)
-    dashboards, _ = lint._lint_dashboards([t for t in targets if t.kind == "dashboards"], config)
+    analysis = lint.analyse([config.root], config)
+    facts, dashboards = analysis.facts, analysis.dashboards
     alerts = crosschecks.alerts_of(facts, config)
-    findings = lint.lint_paths([config.root], config)
-    for finding in findings:
+    for finding in analysis.findings:
         report.findings[str(finding.severity)] = report.findings.get(str(finding.severity), 0) + 1
 
     model = None
