@@ -127,21 +127,18 @@ def recorded_labels(facts, config: Config):
     return resolve
 
 
-def alerts_of(facts, config: Config | None = None) -> list[Alert]:
-    """The alerts of the rules, their query's labels followed through recording rules (with `config`)."""
+def alerts_of(facts, config: Config) -> list[Alert]:
+    """The alerts of the rules, with the labels their queries can return followed through recording rules."""
     from obslint.promql.labels import output_labels
     from obslint.promql.parse import parse_expr
 
-    resolve = recorded_labels(facts, config) if config is not None else None
+    resolve = recorded_labels(facts, config)
     found = []
     for fact in facts:
         if fact.kind != "alert":
             continue
-        output = fact.output
-        if resolve is not None:
-            parsed = parse_expr(fact.expr, config.prometheus_version)
-            if parsed.ok:
-                output = output_labels(parsed.ast, resolve)
+        parsed = parse_expr(fact.expr, config.prometheus_version)
+        output = output_labels(parsed.ast, resolve) if parsed.ok else None
         static = {k: v for k, v in fact.labels if "{{" not in v}
         static["alertname"] = fact.name
         templated = frozenset(k for k, v in fact.labels if "{{" in v)
@@ -244,7 +241,6 @@ def check_all(facts, dashboards, am_configs: list[Path], config: Config, directo
     from obslint.routing import RouteTestError, load_model
 
     out = _Collectors(config)
-    alerts = alerts_of(facts, config)
     for path in am_configs:
         _, documents = read_yaml(path, config, Collector(display_path(path), config))
         if not documents or not any(is_alertmanager_document(d.root) for d in documents):
@@ -253,7 +249,7 @@ def check_all(facts, dashboards, am_configs: list[Path], config: Config, directo
             model = load_model(path, config)
         except RouteTestError:
             continue  # an invalid config is reported by its own checks
-        check_routing(alerts, model, display_path(path), str(path), config, out)
+        check_routing(alerts_of(facts, config), model, display_path(path), str(path), config, out)
         break
     recorded = {f.name for f in facts if f.kind == "record"}
     check_dashboard_reads(dashboards, recorded, config, out)

@@ -52,8 +52,7 @@ _DOT_REBINDING = re.compile(r"\{\{-?\s*(range|with)\b")
 
 
 def _templates(rule: Rule, collector: Collector) -> None:
-    labels = rule.output
-    ratio = _is_ratio(rule)
+    ratio = None  # whether the value is a 0-1 ratio: worked out when a template prints it before `%`
     for (kind, name), template in rule.templates.items():
         _, value_node = (rule.label_nodes if kind == "label" else rule.annotation_nodes)[name]
         dot_is_alert = not _DOT_REBINDING.search(template.text)
@@ -63,9 +62,9 @@ def _templates(rule: Rule, collector: Collector) -> None:
                 label = ref.fields[0]
             elif ref.root == "." and dot_is_alert and len(ref.fields) == 2 and ref.fields[0] == "Labels":
                 label = ref.fields[1]
-            if label is not None and not labels.can_have(label):
+            if label is not None and not rule.output.can_have(label):
                 line, column = value_node.position_of(ref.offset)
-                have = ", ".join(sorted(labels.names)) or "none"
+                have = ", ".join(sorted(rule.output.names)) or "none"
                 collector.add("R101", line, column,
                               f"alert `{rule.name}`: {kind} `{name}` uses the label `{label}`, which the query "
                               f"cannot return (its result can only have: {have})")
@@ -78,8 +77,8 @@ def _templates(rule: Rule, collector: Collector) -> None:
             if kind == "label":
                 collector.add("R102", line, column, f"alert `{rule.name}`: label `{name}` holds the query's value: "
                                                     "each new value makes a new alert (and resolves the old one)")
-            elif ratio and "humanizePercentage" not in pipeline.words and _followed_by_percent(template.text,
-                                                                                                pipeline.offset):
+            elif "humanizePercentage" not in pipeline.words and _followed_by_percent(template.text, pipeline.offset) \
+                    and (ratio if ratio is not None else (ratio := _is_ratio(rule))):
                 collector.add("R103", line, column, f"alert `{rule.name}`: annotation `{name}` prints a 0-1 ratio "
                                                     "followed by `%`; use `humanizePercentage` (0.05 prints 5%)")
 

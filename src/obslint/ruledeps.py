@@ -14,7 +14,6 @@ from pathlib import Path
 from obslint.collector import Collector
 from obslint.config import Config
 from obslint.findings import Finding
-from obslint.promql.labels import LabelSet
 from obslint.promql.parse import iter_nodes
 from obslint.rulechecks import RECORD_NAME
 
@@ -36,7 +35,6 @@ class RuleFact:
     reads: frozenset[str]
     expr: str = ""
     labels: tuple[tuple[str, str], ...] = ()  # the rule's own labels
-    output: LabelSet | None = None  # alerts: the labels the query can return
 
 
 def series_read(ast) -> frozenset[str]:
@@ -62,8 +60,7 @@ def facts_of(rule_file, source: Path) -> list[RuleFact]:
             expr_line, expr_column = rule.expr_position(None)
             facts.append(RuleFact(rule_file.path, str(source), rule.kind, rule.name, group.name, i, name_node.line,
                                   name_node.column, expr_line, expr_column, series_read(rule.parsed.ast),
-                                  rule.expr, tuple(sorted(rule.labels.items())),
-                                  rule.output if rule.kind == "alert" else None))
+                                  rule.expr, tuple(sorted(rule.labels.items()))))
     return facts
 
 
