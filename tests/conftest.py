@@ -30,6 +30,12 @@ def _tool(name: str, package: str) -> str:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """`obslint check` caches per-file results under ~/.cache: the tests use a cache of their own."""
+    os.environ["OBSLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("obslint-cache"))
+
+
 @pytest.fixture(scope="session")
 def promtool() -> str:
     return _tool("promtool", "prometheus")

@@ -54,8 +54,11 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file instead of standard output.")
+@click.option("--no-cache", is_flag=True,
+              help="Parse every file again (by default unchanged rule files and Alertmanager configs reuse "
+                   "their results from ~/.cache/obslint).")
 @with_common_options
-def check(paths, fmt, strict, output, config_file, prometheus_version, alertmanager_version) -> None:
+def check(paths, fmt, strict, output, no_cache, config_file, prometheus_version, alertmanager_version) -> None:
     """Lint rule files, Alertmanager configs and dashboards (default: the project in this directory).
 
     Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
@@ -69,7 +72,7 @@ def check(paths, fmt, strict, output, config_file, prometheus_version, alertmana
         config = _config(paths, config_file, prometheus_version, alertmanager_version)
     except ConfigError as exc:
         _fail(str(exc))
-    findings = lint_paths(paths, config)
+    findings = lint_paths(paths, config, cache=not no_cache)
     report = render(findings, fmt)
     if output is not None:
         from obslint.fileio import write_atomic

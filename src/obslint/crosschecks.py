@@ -18,7 +18,7 @@ from obslint.collector import Collector
 from obslint.config import Config
 from obslint.findings import Finding
 from obslint.promql.labels import LabelSet
-from obslint.rulechecks import RECORD_NAME
+from obslint.ruledeps import RECORD_NAME
 
 YES, MAYBE, NO = 2, 1, 0
 PAGING_INTEGRATIONS = ("pagerduty_configs", "opsgenie_configs", "victorops_configs")
@@ -235,13 +235,12 @@ def check_dashboard_reads(dashboards, recorded: set[str], config: Config, out: _
 def check_all(facts, dashboards, am_configs: list[Path], config: Config, directories: list[Path]) -> list[Finding]:
     """Every cross-check the project's files allow: routing needs an Alertmanager config among
     `am_configs`, the catalog checks a catalog file in one of `directories` (or the config's root)."""
-    from obslint import catalog
-    from obslint.alertmanager.loader import is_alertmanager_document
-    from obslint.lint import display_path, read_yaml
-    from obslint.routing import RouteTestError, load_model
-
     out = _Collectors(config)
     for path in am_configs:
+        from obslint.alertmanager.loader import is_alertmanager_document
+        from obslint.lint import display_path, read_yaml
+        from obslint.routing import RouteTestError, load_model
+
         _, documents = read_yaml(path, config, Collector(display_path(path), config))
         if not documents or not any(is_alertmanager_document(d.root) for d in documents):
             continue
@@ -251,10 +250,12 @@ def check_all(facts, dashboards, am_configs: list[Path], config: Config, directo
             continue  # an invalid config is reported by its own checks
         check_routing(alerts_of(facts, config), model, display_path(path), str(path), config, out)
         break
-    recorded = {f.name for f in facts if f.kind == "record"}
-    check_dashboard_reads(dashboards, recorded, config, out)
+    if dashboards:
+        check_dashboard_reads(dashboards, {f.name for f in facts if f.kind == "record"}, config, out)
     catalogs = [d / config.catalog for d in directories] + [config.root / config.catalog]
     found = next((c for c in catalogs if c.is_file()), None)
     if found is not None:
+        from obslint import catalog
+
         catalog.check(facts, dashboards, catalog.load(found), config, out)
     return out.findings()

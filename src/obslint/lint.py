@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from obslint import yamlload
-from obslint.checks.registry import all_checks
 from obslint.collector import Collector, Suppressions
 from obslint.config import Config
 from obslint.findings import Finding, sort_findings
 from obslint.project import Target, discover
-from obslint.rulechecks import check_rule_file
-from obslint.rulefiles import RuleFile, RuleFileValidator, is_rule_document, is_rule_test_document
+
+if TYPE_CHECKING:
+    from obslint.rulefiles import RuleFile
+
+# The parsers and checks are imported where they are used: a run whose files all come from the cache
+# (obslint.cache) starts without them.
 
 YAML_ERROR_CODES = {"syntax": "Y001", "encoding": "Y002", "size": "Y003", "aliases": "Y004",
                     "duplicate-key": "Y005", "io": "Y006"}
@@ -29,6 +32,8 @@ def display_path(path: Path) -> str:
 def read_yaml(path: Path, config: Config, collector: Collector):
     """(text, documents) or (text or None, None) after reporting why the file cannot be read."""
     text = None
+    from obslint import yamlload
+
     try:
         text = yamlload.read_file(path, config.max_file_size)
         collector.suppressions = Suppressions(text)
@@ -45,6 +50,9 @@ def lint_rule_file(path: Path, config: Config, collector: Collector | None = Non
         _, documents = read_yaml(path, config, collector)
         if documents is None:
             return None, collector.findings
+    from obslint.rulechecks import check_rule_file
+    from obslint.rulefiles import RuleFileValidator
+
     validator = RuleFileValidator(collector, config.prometheus_version, config.promql_max_nesting)
     rule_file = validator.validate(collector.path, [d.root for d in documents])
     report_duplicate_rules(rule_file, collector)
@@ -90,15 +98,19 @@ def lint_alertmanager(collector: Collector, roots: list, config: Config):
     if model is None:
         return None
     context = AlertmanagerContext(model, collector)
+    from obslint.checks.registry import all_checks
+
     for check in all_checks():
         if check.kind == "alertmanager" and "run" in vars(check) and collector.enabled(check.code):
             check().run(context)
     return model
 
 
-def lint_target(target: Target, config: Config, facts: list | None = None) -> list[Finding]:
+def lint_target(target: Target, config: Config, facts: list | None = None,
+                self_contained: list | None = None) -> list[Finding]:
     """The findings of one file; for rule files, `facts` (when given) receives what the dependency
-    checks across files need."""
+    checks across files need. `self_contained` (when given) receives True when the findings depend on
+    this file alone (rule files, Alertmanager configs), so they may be cached."""
     path = display_path(target.path)
     collector = Collector(path, config)
     if target.kind == "missing":
@@ -106,6 +118,8 @@ def lint_target(target: Target, config: Config, facts: list | None = None) -> li
         return collector.findings
     if target.kind == "dashboards":
         return lint_dashboard_targets([target], config)
+    from obslint.rulefiles import is_rule_document, is_rule_test_document
+
     _, documents = read_yaml(target.path, config, collector)
     if documents is None:
         return collector.findings
@@ -126,11 +140,15 @@ def lint_target(target: Target, config: Config, facts: list | None = None) -> li
             from obslint.ruledeps import facts_of
 
             facts.extend(facts_of(rule_file, target.path))
+        if self_contained is not None:
+            self_contained.append(True)
         return collector.findings
     from obslint.alertmanager.loader import is_alertmanager_document
 
     if target.kind == "alertmanager" or any(is_alertmanager_document(r) for r in roots):
         lint_alertmanager(collector, roots, config)
+        if self_contained is not None:
+            self_contained.append(True)
         return collector.findings
     if target.explicit and roots:
         collector.add("Y007", 1, 1, "obslint cannot tell what kind of file this is (no `groups`, "
@@ -150,20 +168,20 @@ class Analysis:
     dashboards: list  # obslint.dashboards.lint.Dashboard, compiled
 
 
-def lint_paths(paths: list[Path], config: Config, jobs: int | None = None) -> list[Finding]:
+def lint_paths(paths: list[Path], config: Config, jobs: int | None = None, cache: bool = False) -> list[Finding]:
     """Lint every target under `paths`. With several cores and enough input, files are linted in
     forked worker processes (`jobs`, default: the number of cores, at most 4); the result is the
-    same sorted list either way."""
-    return analyse(paths, config, jobs).findings
+    same sorted list either way. With `cache`, unchanged files reuse their results (obslint.cache)."""
+    return analyse(paths, config, jobs, cache).findings
 
 
-def analyse(paths: list[Path], config: Config, jobs: int | None = None) -> Analysis:
+def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: bool = False) -> Analysis:
     targets = discover(paths, config)
     dashboards = [t for t in targets if t.kind == "dashboards"]
     targets = [t for t in targets if t.kind != "dashboards"]
     # dashboards are linted together (uids and titles must be unique across them), in this process
     compiled, dashboard_findings = _lint_dashboards(dashboards, config) if dashboards else ([], [])
-    findings, facts = _lint_files(targets, config, jobs)
+    findings, facts = _lint_files(targets, config, jobs, cache)
     if any(not t.explicit for t in targets + dashboards):  # a directory was given: the whole project is here
         from obslint import crosschecks, ruledeps
         from obslint.dashboards.lint import series_read
@@ -187,48 +205,75 @@ def _lint_dashboards(targets: list[Target], config: Config) -> tuple[list, list[
     return lint_dashboard_files([(t.path, display_path(t.path)) for t in targets], config)
 
 
-def _lint_files(targets: list[Target], config: Config, jobs: int | None) -> tuple[list[Finding], list]:
+def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: bool = False
+                ) -> tuple[list[Finding], list]:
+    """The findings and rule facts of files, in target order; cached results for unchanged files."""
+    from obslint.cache import FileCache
+
+    store = FileCache(config) if cache else None
+    results: dict[int, tuple[list, list, bool]] = {}
+    digests: dict[int, str | None] = {}
+    todo: list[tuple[int, Target]] = []
+    for i, target in enumerate(targets):
+        if store is not None and target.kind not in ("missing", "rule-tests", "route-tests"):
+            digests[i] = store.digest(target.path)
+            hit = store.get(target.path, display_path(target.path), digests[i])
+            if hit is not None:
+                results[i] = (hit[0], hit[1], True)
+                continue
+        todo.append((i, target))
+    for i, result in _lint_all(todo, config, jobs):
+        results[i] = result
+        if store is not None and result[2] and i in digests:
+            store.put(targets[i].path, display_path(targets[i].path), digests[i], result[0], result[1])
+    findings = [f for i in range(len(targets)) for f in results[i][0]]
+    facts = [fact for i in range(len(targets)) for fact in results[i][1]]
+    return findings, facts
+
+
+def _lint_all(todo: list[tuple[int, Target]], config: Config, jobs: int | None):
+    """(index, (findings, facts, self-contained)) for each target, in forked workers when worth it."""
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
-    batches = _batches(targets, jobs) if jobs > 1 else [targets]
+    batches = _batches(todo, jobs) if jobs > 1 else [todo]
     if len(batches) > 1:
         import multiprocessing  # only here: the common small run starts without it
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        findings: list[Finding] = []
-        facts: list = []
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=len(batches), mp_context=context) as pool:
-                for part, part_facts in pool.map(_lint_batch, batches, [config] * len(batches)):
-                    findings.extend(part)
-                    facts.extend(part_facts)
-            return findings, facts
+                return [pair for part in pool.map(_lint_batch, batches, [config] * len(batches)) for pair in part]
         except (OSError, BrokenProcessPool, ValueError):
             pass  # no processes here: lint in this one
-    return _lint_batch(targets, config)
+    return _lint_batch(todo, config)
 
 
-def _lint_batch(targets: list[Target], config: Config) -> tuple[list[Finding], list]:
-    facts: list = []
-    findings = [f for target in targets for f in lint_target(target, config, facts)]
-    return findings, facts
+def _lint_batch(todo: list[tuple[int, Target]], config: Config) -> list[tuple[int, tuple[list, list, bool]]]:
+    out = []
+    for i, target in todo:
+        facts: list = []
+        self_contained: list = []
+        findings = lint_target(target, config, facts, self_contained)
+        out.append((i, (findings, facts, bool(self_contained))))
+    return out
 
 
-def _batches(targets: list[Target], jobs: int) -> list[list[Target]]:
-    """Split targets into up to `jobs` batches of about equal bytes; one batch when the input is small."""
+def _batches(todo: list[tuple[int, Target]], jobs: int) -> list[list[tuple[int, Target]]]:
+    """Split (index, target) pairs into up to `jobs` batches of about equal bytes; one batch when the
+    input is small."""
     sizes = []
-    for target in targets:
+    for _, target in todo:
         try:
             sizes.append(target.path.stat().st_size)
         except OSError:
             sizes.append(0)
     if sum(sizes) < PARALLEL_MIN_BYTES:
-        return [targets]
-    batches: list[list[Target]] = [[] for _ in range(jobs)]
+        return [todo]
+    batches: list[list[tuple[int, Target]]] = [[] for _ in range(jobs)]
     loads = [0] * jobs
-    for size, target in sorted(zip(sizes, targets, strict=True), key=lambda pair: -pair[0]):
+    for size, pair in sorted(zip(sizes, todo, strict=True), key=lambda item: -item[0]):
         i = loads.index(min(loads))
-        batches[i].append(target)
+        batches[i].append(pair)
         loads[i] += size
     return [b for b in batches if b]

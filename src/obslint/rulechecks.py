@@ -12,6 +12,7 @@ from obslint.config import Config, Policy
 from obslint.durations import format_duration
 from obslint.promql.labels import output_labels
 from obslint.promql.parse import iter_nodes
+from obslint.ruledeps import RECORD_NAME
 from obslint.rulefiles import Rule, RuleFile, RuleGroup
 
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
@@ -20,7 +21,6 @@ COUNTER_FUNCTIONS = {"rate", "irate", "increase"}
 COMPARISONS = {"==", "!=", ">", "<", ">=", "<="}
 ABSENT_LIKE = {"absent", "absent_over_time"}
 REGEX_META = re.compile(r"[.*+?()\[\]{}|\\^$]")
-RECORD_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+")
 URL = re.compile(r"https?://[^\s/]+\S*")
 
 

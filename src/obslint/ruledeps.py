@@ -8,14 +8,16 @@ directory (a project root or a rules directory), not when it is given single fil
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from obslint.collector import Collector
 from obslint.config import Config
 from obslint.findings import Finding
-from obslint.promql.parse import iter_nodes
-from obslint.rulechecks import RECORD_NAME
+
+# level:metric:operation, the recording-rule naming convention
+RECORD_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class RuleFact:
 
 def series_read(ast) -> frozenset[str]:
     """Metric names an expression selects (by name or by a `__name__="..."` matcher)."""
+    from obslint.promql.parse import iter_nodes
+
     names = set()
     for node in iter_nodes(ast):
         if type(node).__name__ == "VectorSelector":

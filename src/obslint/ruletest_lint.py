@@ -133,7 +133,11 @@ def _alert_names(rule_paths: list[Path]) -> set[str] | None:
     """The alerts the rule files define; None when one of them does not load."""
     names: set[str] = set()
     for rule_path in rule_paths:
-        found = _alerts_of(str(rule_path.resolve()))
+        try:
+            stat = rule_path.stat()
+        except OSError:
+            return None
+        found = _alerts_of(str(rule_path.resolve()), stat.st_mtime_ns, stat.st_size)
         if found is None:
             return None
         names.update(found)
@@ -141,8 +145,9 @@ def _alert_names(rule_paths: list[Path]) -> set[str] | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _alerts_of(path: str) -> frozenset[str] | None:
-    """The alert names of one rule file (test files of one project share rule files: read each once)."""
+def _alerts_of(path: str, mtime_ns: int, size: int) -> frozenset[str] | None:
+    """The alert names of one rule file (test files of one project share rule files: read each once;
+    the file's time and size in the key keep a long-lived process from reading a stale answer)."""
     from obslint.config import Config
     from obslint.lint import lint_rule_file
 
