@@ -15,7 +15,7 @@ def promtool_accepts(promtool: str, path: Path) -> tuple[bool, str]:
 
 def promtool_verdicts(promtool: str, paths: list[Path]) -> dict[Path, tuple[bool, str]]:
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip(paths, pool.map(lambda p: promtool_accepts(promtool, p), paths)))
+        return dict(zip(paths, pool.map(lambda p: promtool_accepts(promtool, p), paths), strict=True))
 
 
 def rule_file_for(expr: str) -> str:
@@ -30,4 +30,4 @@ def promtool_expr_verdicts(promtool: str, exprs: list[str], workdir: Path) -> di
         path.write_text(rule_file_for(expr), encoding="utf-8")
         paths.append(path)
     verdicts = promtool_verdicts(promtool, paths)
-    return {expr: verdicts[path][0] for expr, path in zip(exprs, paths)}
+    return {expr: verdicts[path][0] for expr, path in zip(exprs, paths, strict=True)}

@@ -143,7 +143,7 @@ def test_pathological_files_give_findings_quickly(tmp_path):
         "chain.yaml": "groups:\n- name: g\n  rules:\n  - record: r\n    expr: "
                       + "+".join(f"m{i}" for i in range(4000)) + "\n",
         "bomb.yaml": "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-            f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")) + "groups: []\n",
+            f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)) + "groups: []\n",
         "latin1.yaml": None,
         "big.yaml": None,
     }

@@ -1,10 +1,9 @@
 import json
 
 import pytest
+from oracles import promtool_verdicts
 
 from obslint.gotemplate import TemplateError, parse_template
-
-from oracles import promtool_verdicts
 
 TEMPLATES = [
  '{{ $labels.x }}', '{{ .Labels.x }}', '{{ $value | humanize }}', '{{ if gt $value 1.0 }}hi{{ end }}',
@@ -38,7 +37,7 @@ def test_template_verdicts_equal_promtool_2_42(promtool, tmp_path):
                         "      s: " + json.dumps(text) + "\n", encoding="utf-8")
         paths.append(path)
     theirs = promtool_verdicts(promtool, paths)
-    mismatches = {t: verdict(t) for t, p in zip(TEMPLATES, paths) if verdict(t) != theirs[p][0]}
+    mismatches = {t: verdict(t) for t, p in zip(TEMPLATES, paths, strict=True) if verdict(t) != theirs[p][0]}
     assert mismatches == {}
     assert sum(1 for v in theirs.values() if not v[0]) >= 10
 

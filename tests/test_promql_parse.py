@@ -4,11 +4,10 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracles import promtool_expr_verdicts
 
 from obslint.promql import lexer
 from obslint.promql.parse import parse_expr
-
-from oracles import promtool_expr_verdicts
 
 V2 = (2, 42)
 V3 = (3, 14)

@@ -1,6 +1,5 @@
 from pathlib import Path
 
-import pytest
 from oracles import promtool_verdicts
 
 from obslint.checks.registry import all_checks

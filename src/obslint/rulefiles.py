@@ -239,7 +239,7 @@ class RuleFileValidator:
             self.c.at("R008", node.key_node("annotations"), f"{label}: a recording rule cannot have `annotations`")
         if record and not self._metric_name_ok(record):
             self.c.at("R009", record_node, f"{label}: {record!r} is not a valid metric name for a recording rule")
-        for name, (key_node, value_node) in rule.label_nodes.items():
+        for name, (key_node, _) in rule.label_nodes.items():
             if name == "__name__" or not self._label_name_ok(name):
                 self.c.at("R010", key_node, f"{label}: {name!r} is not a valid label name")
         for name, (key_node, _) in rule.annotation_nodes.items():
