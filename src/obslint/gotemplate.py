@@ -9,6 +9,7 @@ the offset in the value) and records what the template reads: variable and field
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 GO_BUILTINS = frozenset(
@@ -441,7 +442,14 @@ class _Parser:
 
 def parse_template(text: str, version: tuple[int, int] = (3, 14),
                    variables: tuple[str, ...] = PROMETHEUS_VARIABLES) -> Template:
-    """Parse a Prometheus alert template. Raises TemplateError(message, offset)."""
+    """Parse a Prometheus alert template. Raises TemplateError(message, offset).
+
+    Results are shared between identical templates (rule sets repeat them): treat them as read-only."""
     if "{{" not in text:
         return Template(text)
+    return _parse_cached(text, version, variables)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str, version: tuple[int, int], variables: tuple[str, ...]) -> Template:
     return _Parser(text, prometheus_functions(version), variables).parse()
