@@ -32,7 +32,7 @@ def run_example(check, example, tmp_path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     encoding = getattr(check, "example_encoding", {}).get(example.good, "utf-8")
     path.write_bytes(example.text.encode(encoding))
-    if getattr(check, "example_directory", False):  # checks across files run on directories
+    if check.example_directory:  # checks across files run on directories
         return lint_paths([tmp_path], config)
     return lint_paths([path], config)
 

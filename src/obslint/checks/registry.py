@@ -32,6 +32,8 @@ class Check:
     example_filename: str | None = None
     # other files the examples need, written beside them (path relative to the project root: text)
     example_files: dict[str, str] = {}
+    # checks across files run on directories: the examples are linted as a project
+    example_directory: bool = False
 
     def run(self, ctx) -> None:  # pragma: no cover - structural checks are reported by validators
         return None
