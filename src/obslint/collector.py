@@ -92,3 +92,26 @@ class Collector:
             self.add(code, 1, 1, message, severity)
         else:
             self.add(code, node.line, node.column, message, severity)
+
+
+class Collectors:
+    """Collectors by shown path, for checks across files; each reads its file's suppressions."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.by_path: dict[str, Collector] = {}
+
+    def get(self, path: str, source: str | None) -> Collector:
+        """The collector of `path` (as findings show it); `source` is the file on disk."""
+        if path not in self.by_path:
+            from pathlib import Path
+
+            try:
+                text = Path(source).read_text(encoding="utf-8") if source else None
+            except (OSError, UnicodeDecodeError):
+                text = None
+            self.by_path[path] = Collector(path, self.config, text)
+        return self.by_path[path]
+
+    def findings(self) -> list[Finding]:
+        return [f for c in self.by_path.values() for f in c.findings]

@@ -14,7 +14,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from obslint.collector import Collector
+from obslint.collector import Collector, Collectors
 from obslint.config import Config
 from obslint.findings import Finding
 from obslint.promql.labels import LabelSet
@@ -62,20 +62,9 @@ class Routing:
 
 
 def route(root, alert: Alert) -> Routing:
-    result = Routing()
+    from obslint.alertmanager.router import terminal_routes
 
-    def sure(node) -> bool:
-        if matchers_state(node.matchers, alert) != YES:
-            return False
-        hit = False
-        for child in node.routes:
-            if sure(child):
-                hit = True
-                if not child.continue_:
-                    break
-        if not hit:
-            result.sure.append(node)
-        return True
+    result = Routing(terminal_routes(root, lambda node: matchers_state(node.matchers, alert) == YES))
 
     def possible(node) -> None:
         if matchers_state(node.matchers, alert) == NO:
@@ -86,7 +75,6 @@ def route(root, alert: Alert) -> Routing:
             if not child.continue_ and matchers_state(child.matchers, alert) == YES:
                 break  # a sibling that surely matches stops the walk
 
-    sure(root)
     possible(root)
     return result
 
@@ -147,26 +135,8 @@ def alerts_of(facts, config: Config) -> list[Alert]:
     return found
 
 
-class _Collectors:
-    def __init__(self, config: Config):
-        self.config = config
-        self.by_path: dict[str, Collector] = {}
-
-    def get(self, path: str, source: str | None) -> Collector:
-        if path not in self.by_path:
-            try:
-                text = Path(source).read_text(encoding="utf-8") if source else None
-            except (OSError, UnicodeDecodeError):
-                text = None
-            self.by_path[path] = Collector(path, self.config, text)
-        return self.by_path[path]
-
-    def findings(self) -> list[Finding]:
-        return [f for c in self.by_path.values() for f in c.findings]
-
-
 def check_routing(alerts: list[Alert], model, am_path: str, am_source: str, config: Config,
-                  out: _Collectors) -> None:
+                  out: Collectors) -> None:
     pagers = paging_receivers(model, config)
     reached: set[int] = set()
     for alert in alerts:
@@ -215,7 +185,7 @@ def _labels(alert: Alert) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(alert.static.items()))
 
 
-def check_dashboard_reads(dashboards, recorded: set[str], config: Config, out: _Collectors) -> None:
+def check_dashboard_reads(dashboards, recorded: set[str], config: Config, out: Collectors) -> None:
     """X006: a dashboard query reads a level:metric:operation series no rule records."""
     from obslint.dashboards.lint import queries
     from obslint.ruledeps import series_read
@@ -235,7 +205,7 @@ def check_dashboard_reads(dashboards, recorded: set[str], config: Config, out: _
 def check_all(facts, dashboards, am_configs: list[Path], config: Config, directories: list[Path]) -> list[Finding]:
     """Every cross-check the project's files allow: routing needs an Alertmanager config among
     `am_configs`, the catalog checks a catalog file in one of `directories` (or the config's root)."""
-    out = _Collectors(config)
+    out = Collectors(config)
     for path in am_configs:
         from obslint.alertmanager.loader import is_alertmanager_document
         from obslint.lint import display_path, read_yaml

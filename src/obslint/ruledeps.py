@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from obslint.collector import Collector
+from obslint.collector import Collector, Collectors
 from obslint.config import Config
 from obslint.findings import Finding
 
@@ -69,16 +69,10 @@ def facts_of(rule_file, source: Path) -> list[RuleFact]:
 
 
 def check(facts: list[RuleFact], dashboard_reads: set[str], config: Config) -> list[Finding]:
-    collectors: dict[str, Collector] = {}
+    collectors = Collectors(config)
 
     def collector(fact: RuleFact) -> Collector:
-        if fact.path not in collectors:
-            try:
-                text = Path(fact.source).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                text = None
-            collectors[fact.path] = Collector(fact.path, config, text)
-        return collectors[fact.path]
+        return collectors.get(fact.path, fact.source)
 
     recorded: dict[str, list[RuleFact]] = {}
     for fact in facts:
@@ -109,4 +103,4 @@ def check(facts: list[RuleFact], dashboard_reads: set[str], config: Config) -> l
             for fact in recorders:
                 collector(fact).add("R142", fact.line, fact.column, f"nothing reads the recording rule `{name}` "
                                                                     "(no rule, no dashboard in the project)")
-    return [f for c in collectors.values() for f in c.findings]
+    return collectors.findings()

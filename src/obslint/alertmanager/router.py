@@ -19,15 +19,20 @@ from obslint.durations import format_duration
 
 def match(root: Route, labels: dict[str, str]) -> list[Route]:
     """The terminal routes an alert reaches, depth first and left to right (never empty for the root)."""
-    return _match(root, labels) or []
+    return terminal_routes(root, lambda route: route.matches(labels))
 
 
-def _match(route: Route, labels: dict[str, str]) -> list[Route] | None:
-    if not route.matches(labels):
+def terminal_routes(root: Route, matches) -> list[Route]:
+    """Alertmanager's walk with `matches(route)` deciding whether a route's own matchers match."""
+    return _match(root, matches) or []
+
+
+def _match(route: Route, matches) -> list[Route] | None:
+    if not matches(route):
         return None
     found: list[Route] = []
     for child in route.routes:
-        hit = _match(child, labels)
+        hit = _match(child, matches)
         if hit is None:
             continue
         found.extend(hit)
