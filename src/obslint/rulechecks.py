@@ -11,7 +11,7 @@ from obslint.collector import Collector
 from obslint.config import Config, Policy
 from obslint.durations import format_duration
 from obslint.promql.labels import output_labels
-from obslint.promql.parse import iter_nodes
+from obslint.promql.parse import children, iter_nodes
 from obslint.ruledeps import RECORD_NAME
 from obslint.rulefiles import Rule, RuleFile, RuleGroup
 
@@ -109,24 +109,7 @@ def _name(node) -> str:
 
 
 def _parents(ast) -> dict[int, object]:
-    parents: dict[int, object] = {}
-    for node in iter_nodes(ast):
-        kind = _name(node)
-        children = []
-        if kind == "BinaryExpr":
-            children = [node.lhs, node.rhs]
-        elif kind == "AggregateExpr":
-            children = [node.expr, node.param]
-        elif kind == "Call":
-            children = list(node.args)
-        elif kind == "MatrixSelector":
-            children = [node.vector_selector]
-        elif kind in ("SubqueryExpr", "ParenExpr", "UnaryExpr"):
-            children = [node.expr]
-        for child in children:
-            if child is not None:
-                parents[id(child)] = node
-    return parents
+    return {id(child): node for node in iter_nodes(ast) for child in children(node)}
 
 
 def _smells(rule: Rule, collector: Collector, policy: Policy) -> None:

@@ -265,6 +265,22 @@ def _version_problem(result: ParsedExpr, tok: Token, what: str, since: tuple[int
     ))
 
 
+def children(node) -> list:
+    """The direct children of a promql-parser AST node, left to right."""
+    name = type(node).__name__
+    if name == "BinaryExpr":
+        return [node.lhs, node.rhs]
+    if name == "AggregateExpr":
+        return [node.param, node.expr] if node.param is not None else [node.expr]
+    if name == "Call":
+        return list(node.args)
+    if name == "MatrixSelector":
+        return [node.vector_selector]
+    if name in ("SubqueryExpr", "ParenExpr", "UnaryExpr"):
+        return [node.expr]
+    return []
+
+
 def iter_nodes(ast):
     """Every node of a promql-parser AST, pre-order, without recursion (pq.walk is quadratic)."""
     stack = [ast]
@@ -273,20 +289,7 @@ def iter_nodes(ast):
         if node is None:
             continue
         yield node
-        name = type(node).__name__
-        if name == "BinaryExpr":
-            stack.append(node.rhs)
-            stack.append(node.lhs)
-        elif name == "AggregateExpr":
-            stack.append(node.expr)
-            if node.param is not None:
-                stack.append(node.param)
-        elif name == "Call":
-            stack.extend(reversed(node.args))
-        elif name == "MatrixSelector":
-            stack.append(node.vector_selector)
-        elif name in ("SubqueryExpr", "ParenExpr", "UnaryExpr"):
-            stack.append(node.expr)
+        stack.extend(reversed(children(node)))
 
 
 def _first_token(tokens: list[Token], text: str, followed_by: str | None = None) -> int | None:
