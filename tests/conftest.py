@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,19 @@ def corpus() -> Path:
     if not (CORPUS / "rules").is_dir():
         _need("the shared corpus", f"expected it at {CORPUS}")
     return CORPUS
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server a test started: politely, then for good."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

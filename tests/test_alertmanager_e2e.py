@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -20,19 +19,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, _need
+from conftest import REPO, _need, free_port, stop
 
 from obslint.alertmanager import router
 from obslint.config import Config
 from obslint.routing import load_model
 
 DEADLINE_S = 30
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -132,11 +125,7 @@ def test_real_alertmanager_notifies_what_obslint_predicts(alertmanager_binary, t
         assert _got(hook) == expected, (sorted(_got(hook) - expected), sorted(expected - _got(hook)))
         assert len(expected) >= 20
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         hook.close()
 
 

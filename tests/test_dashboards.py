@@ -224,11 +224,10 @@ def test_this_repository_builds_and_its_build_is_committed():
 def test_a_real_prometheus_loads_the_built_rules(tmp_path):
     """The PrometheusRule resources `obslint build` writes hold groups a real Prometheus (Debian's
     2.42, on 127.0.0.1) loads: every rule of rules/ is then listed by its rules API."""
-    import socket
     import time
     import urllib.request
 
-    from conftest import _need
+    from conftest import _need, free_port, stop
 
     binary = shutil.which("prometheus")
     if binary is None:
@@ -241,9 +240,7 @@ def test_a_real_prometheus_loads_the_built_rules(tmp_path):
             path.write_text(yaml.safe_dump({"groups": yaml.safe_load(data)["spec"]["groups"]}))
             rule_files.append(str(path))
     (tmp_path / "prometheus.yml").write_text(yaml.safe_dump({"rule_files": rule_files}))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([binary, f"--config.file={tmp_path / 'prometheus.yml'}",
                                f"--web.listen-address=127.0.0.1:{port}", f"--storage.tsdb.path={tmp_path / 'data'}"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -258,11 +255,7 @@ def test_a_real_prometheus_loads_the_built_rules(tmp_path):
                 time.sleep(0.2)
         assert groups is not None, "prometheus did not answer within 30 s"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     loaded = sorted(r["name"] for g in groups for r in g["rules"])
     ours = []
     for data in (yaml.safe_load(v) for k, v in result.files.items() if k.startswith("rules/")):
