@@ -22,6 +22,16 @@ def _config(ctx_paths: list[Path], config_file: str | None, prometheus_version: 
     )
 
 
+def _project_config(root: Path | None, config_file: str | None, prometheus_version: str | None,
+                    alertmanager_version: str | None) -> Config:
+    """The configuration of the project at `root` (default: here), or exit 2 on a bad one."""
+    try:
+        config = _config([root or Path(".")], config_file, prometheus_version, alertmanager_version)
+    except ConfigError as exc:
+        _fail(str(exc))
+    return config if root is None else config.with_overrides(root=root)
+
+
 def _fail(message: str, code: int = 2) -> None:
     click.echo(f"obslint: {message}", err=True)
     sys.exit(code)
@@ -224,12 +234,7 @@ def build(root, out, check_only, config_file, prometheus_version, alertmanager_v
     from obslint import build as builder
     from obslint.reporters import render
 
-    try:
-        config = _config([root or Path(".")], config_file, prometheus_version, alertmanager_version)
-    except ConfigError as exc:
-        _fail(str(exc))
-    if root is not None:
-        config = config.with_overrides(root=root)
+    config = _project_config(root, config_file, prometheus_version, alertmanager_version)
     result = builder.build(config)
     if result.findings:
         click.echo(render(result.findings, "text"), err=True, nl=False)
@@ -264,12 +269,7 @@ def report(root, html_out, markdown_out, config_file, prometheus_version, alertm
     routing tree with its coverage, rule unit-test coverage, recording rules and their readers."""
     from obslint import report as reporting
 
-    try:
-        config = _config([root or Path(".")], config_file, prometheus_version, alertmanager_version)
-    except ConfigError as exc:
-        _fail(str(exc))
-    if root is not None:
-        config = config.with_overrides(root=root)
+    config = _project_config(root, config_file, prometheus_version, alertmanager_version)
     data = reporting.gather(config)
     try:
         reporting.write(data, html_out, markdown_out)
