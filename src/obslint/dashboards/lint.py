@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from obslint.collector import Collector
+from obslint.collector import Collector, Collectors
 from obslint.config import Config
 from obslint.dashboards import macros, schema
 from obslint.dashboards.compiler import Compiled, compile_dashboard, iter_panels
@@ -340,7 +340,7 @@ def _grid(doc: dict, add) -> None:
 
 # --- across dashboards ------------------------------------------------------------------------------
 
-def cross_check(dashboards: list[Dashboard], collectors: dict[str, Collector]) -> None:
+def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
     """Duplicate uids and titles across the project's dashboards (Grafana flips between them)."""
     for key in ("uid", "title"):
         first: dict[str, Dashboard] = {}
@@ -350,7 +350,7 @@ def cross_check(dashboards: list[Dashboard], collectors: dict[str, Collector]) -
                 continue
             if value in first:
                 other = first[value]
-                collectors[dashboard.shown].add(
+                collectors.get(dashboard.shown, None).add(
                     "D015", dashboard.compiled.line_of(""), 1,
                     f"{key} `{value}` is also the {key} of a dashboard in {other.shown}:{other.compiled.line_of('')}")
             else:
@@ -393,20 +393,13 @@ def series_read(doc: dict, config: Config) -> set[str]:
 
 def lint_dashboard_files(files: list[tuple[Path, str]], config: Config) -> tuple[list[Dashboard], list[Finding]]:
     """Load, compile, validate and lint dashboard files (path, shown path); the dashboards and findings."""
-    collectors: dict[str, Collector] = {}
+    collectors = Collectors(config)
     dashboards: list[Dashboard] = []
     for path, shown in files:
-        collector = collectors[shown] = Collector(shown, config, _text_for_suppressions(path))
+        # `# obslint: disable=CODE` comments work in dashboard .py files as in YAML (JSON has none)
+        collector = collectors.get(shown, str(path) if path.suffix == ".py" else None)
         for dashboard in load(path, shown, config, collector):
             lint(dashboard, collector, config)
             dashboards.append(dashboard)
     cross_check(dashboards, collectors)
-    return dashboards, [f for c in collectors.values() for f in c.findings]
-
-
-def _text_for_suppressions(path: Path) -> str | None:
-    """`# obslint: disable=CODE` comments work in dashboard .py files as in YAML."""
-    try:
-        return path.read_text(encoding="utf-8") if path.suffix == ".py" else None
-    except (OSError, UnicodeDecodeError):
-        return None
+    return dashboards, collectors.findings()
