@@ -8,21 +8,13 @@ and hand the parser strings it reads the way Go's PromQL lexer does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from typing import NamedTuple
 
-IDENT_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_:")
-IDENT_CHARS = IDENT_START | frozenset("0123456789")
-DIGITS = frozenset("0123456789")
 HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
-DURATION_UNITS = ("ms", "s", "m", "h", "d", "w", "y")
-SPACE = frozenset(" \t\n\r")
-OPERATORS = ("==", "!=", "=~", "!~", ">=", "<=", "<", ">", "=", "+", "-", "*", "/", "%", "^", "@")
-PUNCT = frozenset("(){}[],:")
-ESCAPES = frozenset("abfnrtv\\")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # ident, number, duration, string, op, punct, error
     text: str
     start: int
@@ -36,102 +28,42 @@ class LexError(ValueError):
         self.offset = offset
 
 
+# One pattern for every token but strings with escapes (those go through _scan_string): the lexer's
+# inner loop runs in the regex engine. Alternatives are tried in the order Go's lexer decides.
+_TOKEN = re.compile(
+    r"""(?P<skip>[ \t\n\r]+|\#[^\n]*)"""
+    r"""|(?P<ident>[a-zA-Z_:][a-zA-Z0-9_:]*)"""
+    r"""|(?P<duration>(?:[0-9]+(?:ms|s|m|h|d|w|y)(?![^\W\d]))+)"""
+    r"""|(?P<number>0[xX][0-9a-fA-F]*|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"""
+    r"""|(?P<string>"[^"\\\n]*"|'[^'\\\n]*'|`[^`]*`)"""
+    r"""|(?P<op>==|!=|=~|!~|>=|<=|[<>=+\-*/%^@])"""
+    r"""|(?P<punct>[(){}\[\],])"""
+)
+
+
 def tokenize(text: str) -> list[Token]:
     """All tokens of `text`. Raises LexError at the first character no PromQL token can start with."""
     tokens: list[Token] = []
-    i, n = 0, len(text)
     append = tokens.append
+    match = _TOKEN.match
+    i, n = 0, len(text)
     while i < n:
-        c = text[i]
-        if c in SPACE:
-            i += 1
-            continue
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-            continue
-        if c in IDENT_START:
-            j = i + 1
-            while j < n and text[j] in IDENT_CHARS:
-                j += 1
-            append(Token("ident", text[i:j], i, j))
-            i = j
-            continue
-        if c in DIGITS or (c == "." and i + 1 < n and text[i + 1] in DIGITS):
-            j = _scan_number(text, i)
-            k = _scan_duration_tail(text, i)
-            if k > j:
-                append(Token("duration", text[i:k], i, k))
-                i = k
-            else:
-                append(Token("number", text[i:j], i, j))
+        m = match(text, i)
+        if m is None:
+            if text[i] in "\"'`":  # a string with escapes, or an unterminated one
+                j, value = _scan_string(text, i)
+                append(Token("string", text[i:j], i, j, value))
                 i = j
-            continue
-        if c in "\"'`":
-            j, value = _scan_string(text, i)
-            append(Token("string", text[i:j], i, j, value))
-            i = j
-            continue
-        two = text[i:i + 2]
-        if two in OPERATORS:
-            append(Token("op", two, i, i + 2))
-            i += 2
-            continue
-        if c in OPERATORS:
-            append(Token("op", c, i, i + 1))
-            i += 1
-            continue
-        if c in PUNCT:
-            append(Token("punct", c, i, i + 1))
-            i += 1
-            continue
-        raise LexError(f"unexpected character: {c!r}", i)
+                continue
+            raise LexError(f"unexpected character: {text[i]!r}", i)
+        kind = m.lastgroup
+        j = m.end()
+        if kind == "string":
+            append(Token(kind, text[i:j], i, j, text[i + 1:j - 1]))
+        elif kind != "skip":
+            append(Token(kind, text[i:j], i, j))
+        i = j
     return tokens
-
-
-def _scan_number(text: str, i: int) -> int:
-    n = len(text)
-    if text.startswith(("0x", "0X"), i):
-        j = i + 2
-        while j < n and text[j] in HEX_DIGITS:
-            j += 1
-        return j
-    j = i
-    while j < n and text[j] in DIGITS:
-        j += 1
-    if j < n and text[j] == ".":
-        j += 1
-        while j < n and text[j] in DIGITS:
-            j += 1
-    if j < n and text[j] in "eE":
-        k = j + 1
-        if k < n and text[k] in "+-":
-            k += 1
-        if k < n and text[k] in DIGITS:
-            j = k
-            while j < n and text[j] in DIGITS:
-                j += 1
-    return j
-
-
-def _scan_duration_tail(text: str, i: int) -> int:
-    """End of a duration such as 1h30m starting at i, or i if there is none."""
-    n = len(text)
-    j = i
-    matched = False
-    while j < n and text[j] in DIGITS:
-        k = j
-        while k < n and text[k] in DIGITS:
-            k += 1
-        unit = next((u for u in DURATION_UNITS if text.startswith(u, k)), None)
-        if unit is None:
-            break
-        end = k + len(unit)
-        if end < n and (text[end].isalpha() or text[end] == "_"):
-            break  # an identifier such as 5mb, not a duration
-        j = end
-        matched = True
-    return j if matched else i
 
 
 def _scan_string(text: str, i: int) -> tuple[int, str]:
@@ -207,7 +139,8 @@ def max_nesting(tokens: list[Token]) -> int:
 def count_binary_operators(tokens: list[Token]) -> int:
     ops = {"+", "-", "*", "/", "%", "^", "==", "!=", ">", "<", ">=", "<="}
     words = {"and", "or", "unless", "atan2"}
-    return sum(1 for t in tokens if (t.kind == "op" and t.text in ops) or (t.kind == "ident" and t.text.lower() in words))
+    return sum(1 for t in tokens
+               if (t.kind == "op" and t.text in ops) or (t.kind == "ident" and t.text.lower() in words))
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
