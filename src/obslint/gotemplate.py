@@ -10,6 +10,7 @@ the offset in the value) and records what the template reads: variable and field
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 GO_BUILTINS = frozenset(
@@ -37,7 +38,8 @@ class TemplateError(ValueError):
 
 @dataclass
 class Reference:
-    """A variable or dot with a field chain: `$labels.x` is ("$labels", ("x",)); `.Labels.x` is (".", ("Labels", "x"))."""
+    """A variable or dot with a field chain: `$labels.x` is ("$labels", ("x",)); `.Labels.x` is
+    (".", ("Labels", "x"))."""
 
     root: str
     fields: tuple[str, ...]
@@ -81,7 +83,7 @@ def _lex(text: str) -> list[_Tok]:
         if start > i:
             toks.append(_Tok("text", text[i:start], i))
         j = start + 2
-        if text.startswith("- ", j) or text.startswith("-\t", j) or text.startswith("-\n", j) or text.startswith("-\r", j):
+        if text.startswith(("- ", "-\t", "-\n", "-\r"), j):
             j += 1
         # a comment: `/*` right after the delimiter (and its trim marker), as Go requires
         k = j + 1 if j > start + 2 else j
@@ -104,10 +106,43 @@ def _lex(text: str) -> list[_Tok]:
     return toks
 
 
+# The common ASCII tokens of an action, matched in the regex engine; everything else (parentheses,
+# numbers, character constants, non-ASCII words, errors) takes the character loop below. A word must
+# not run on into a non-ASCII letter, which the loop reads as part of it.
+_FAST_TOKEN = re.compile(
+    r"""(?P<right>}}|[ \t\r\n]+-}})"""
+    r"""|(?P<space>[ \t\r\n]+)"""
+    r"""|(?P<var>\$[A-Za-z0-9_]*)(?!\w)"""
+    r"""|(?P<dot>\.)(?![\w])"""
+    r"""|(?P<field>\.[A-Za-z_][A-Za-z0-9_]*)(?!\w)"""
+    r"""|(?P<ident>[A-Za-z_][A-Za-z0-9_]*)(?!\w)"""
+    r"""|(?P<string>"(?:[^"\\\n]|\\[^\n])*"|`[^`]*`)"""
+    r"""|(?P<punct>[|,=]|:=)"""
+)
+_WORD_KINDS = {"true": "bool", "false": "bool", "nil": "nil"}
+
+
 def _lex_action(text: str, i: int, toks: list[_Tok], action_start: int) -> int:
     n = len(text)
     depth = 0
+    fast = _FAST_TOKEN.match
     while True:
+        m = fast(text, i)
+        if m is not None:
+            kind = m.lastgroup
+            j = m.end()
+            if kind == "right":
+                if depth:  # Go reports it at the space of ` -}}`, or at `}}` after more spaces
+                    raise TemplateError("unclosed left paren", i if j - i <= 4 else j - 2)
+                toks.append(_Tok("right", "}}", j - 2))
+                return j
+            if kind == "space":
+                toks.append(_Tok("space", " ", i))
+            else:
+                word = text[i:j]
+                toks.append(_Tok(_WORD_KINDS.get(word, kind) if kind == "ident" else kind, word, i))
+            i = j
+            continue
         if i >= n:
             raise TemplateError("unclosed action", action_start)
         c = text[i]
