@@ -193,7 +193,7 @@ def check_dashboard_reads(dashboards, recorded: set[str], config: Config, out: C
     for dashboard in dashboards:
         collector = out.get(dashboard.shown, str(dashboard.path))
         for pointer, panel, parsed in queries(dashboard.compiled.doc, config):
-            for name in sorted(series_read(parsed.ast)):
+            for name in sorted(series_read(parsed)):
                 if RECORD_NAME.fullmatch(name) and name not in recorded:
                     near = difflib.get_close_matches(name, sorted(recorded), n=1, cutoff=0.6)
                     hint = f"; did you mean `{near[0]}`?" if near else ""

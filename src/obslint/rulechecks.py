@@ -91,7 +91,7 @@ def _followed_by_percent(text: str, offset: int) -> bool:
 def _is_ratio(rule: Rule) -> bool:
     """The alert's value is a 0-1 ratio: it reads a `ratio` series, or it is compared with a
     threshold between 0 and 1 and does not multiply by 100."""
-    nodes = list(iter_nodes(rule.parsed.ast))
+    nodes = rule.parsed.nodes
     if any(type(n).__name__ == "BinaryExpr" and str(n.op) == "*" and any(
             type(side).__name__ == "NumberLiteral" and side.val == 100 for side in (n.lhs, n.rhs)) for n in nodes):
         return False
@@ -108,14 +108,13 @@ def _name(node) -> str:
     return type(node).__name__
 
 
-def _parents(ast) -> dict[int, object]:
-    return {id(child): node for node in iter_nodes(ast) for child in children(node)}
+def _parents(nodes: list) -> dict[int, object]:
+    return {id(child): node for node in nodes for child in children(node)}
 
 
 def _smells(rule: Rule, collector: Collector, policy: Policy) -> None:
     parsed = rule.parsed
-    ast = parsed.ast
-    nodes = list(iter_nodes(ast))
+    nodes = parsed.nodes
     parents: dict[int, object] = {}  # filled on first need: most rules have no raw-counter question
     if rule.kind == "alert" and not _filters(nodes) and any(_name(n) == "VectorSelector" for n in nodes):
         # (an alert on a constant, such as the Watchdog's vector(1), always fires on purpose)
@@ -205,7 +204,7 @@ def _selector_smells(rule: Rule, node, parents: dict, collector: Collector, poli
     if rule.kind == "record" and parsed.ast is node:
         return  # a recording rule that only renames the counter (compatibility rules) keeps it a counter
     if not parents:
-        parents.update(_parents(parsed.ast))
+        parents.update(_parents(parsed.nodes))
     parent = parents.get(id(node))
     if parent is not None and _name(parent) == "MatrixSelector":
         return

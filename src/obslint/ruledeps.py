@@ -39,12 +39,11 @@ class RuleFact:
     labels: tuple[tuple[str, str], ...] = ()  # the rule's own labels
 
 
-def series_read(ast) -> frozenset[str]:
-    """Metric names an expression selects (by name or by a `__name__="..."` matcher)."""
-    from obslint.promql.parse import iter_nodes
-
+def series_read(parsed) -> frozenset[str]:
+    """Metric names a parsed expression (obslint.promql.parse.ParsedExpr) selects, by name or by a
+    `__name__="..."` matcher."""
     names = set()
-    for node in iter_nodes(ast):
+    for node in parsed.nodes:
         if type(node).__name__ == "VectorSelector":
             if node.name:
                 names.add(node.name)
@@ -63,7 +62,7 @@ def facts_of(rule_file, source: Path) -> list[RuleFact]:
             name_node = rule.name_node or rule.node
             expr_line, expr_column = rule.expr_position(None)
             facts.append(RuleFact(rule_file.path, str(source), rule.kind, rule.name, group.name, i, name_node.line,
-                                  name_node.column, expr_line, expr_column, series_read(rule.parsed.ast),
+                                  name_node.column, expr_line, expr_column, series_read(rule.parsed),
                                   rule.expr, tuple(sorted(rule.labels.items()))))
     return facts
 

@@ -65,10 +65,18 @@ class ParsedExpr:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     regexes: dict[str, str] = field(default_factory=dict)  # placeholder -> the regex as written
+    _nodes: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def nodes(self) -> list:
+        """Every node of the AST, pre-order, walked once (the checks read it many times)."""
+        if self._nodes is None:
+            self._nodes = list(iter_nodes(self.ast))
+        return self._nodes
 
     def real_value(self, value: str) -> str:
         """A matcher value as the user wrote it (the parser saw a placeholder for regexes)."""
@@ -302,7 +310,7 @@ def _first_token(tokens: list[Token], text: str, followed_by: str | None = None)
 def _check_ast(result: ParsedExpr) -> None:
     version = result.version
     tokens = result.tokens
-    for node in iter_nodes(result.ast):
+    for node in result.nodes:
         name = type(node).__name__
         if name == "Call":
             fname = node.func.name
