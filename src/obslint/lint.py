@@ -234,19 +234,28 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
 def _lint_all(todo: list[tuple[int, Target]], config: Config, jobs: int | None):
     """(index, (findings, facts, self-contained)) for each target, in forked workers when worth it."""
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
-    batches = _batches(todo, jobs) if jobs > 1 else [todo]
-    if len(batches) > 1:
+    chunks = _chunks(todo, jobs) if jobs > 1 else [todo]
+    if len(chunks) > 1:
         import multiprocessing  # only here: the common small run starts without it
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
+        _import_parsers()  # once, before the fork, rather than once in each worker
         try:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=len(batches), mp_context=context) as pool:
-                return [pair for part in pool.map(_lint_batch, batches, [config] * len(batches)) for pair in part]
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                return [pair for part in pool.map(_lint_batch, chunks, [config] * len(chunks)) for pair in part]
         except (OSError, BrokenProcessPool, ValueError):
             pass  # no processes here: lint in this one
     return _lint_batch(todo, config)
+
+
+def _import_parsers() -> None:
+    import obslint.alertmanager.loader  # noqa: F401
+    import obslint.rulechecks  # noqa: F401
+    import obslint.ruledeps  # noqa: F401
+    import obslint.rulefiles  # noqa: F401
+    import obslint.yamlload  # noqa: F401
 
 
 def _lint_batch(todo: list[tuple[int, Target]], config: Config) -> list[tuple[int, tuple[list, list, bool]]]:
@@ -259,8 +268,9 @@ def _lint_batch(todo: list[tuple[int, Target]], config: Config) -> list[tuple[in
     return out
 
 
-def _batches(todo: list[tuple[int, Target]], jobs: int) -> list[list[tuple[int, Target]]]:
-    """Split (index, target) pairs into up to `jobs` batches of about equal bytes; one batch when the
+def _chunks(todo: list[tuple[int, Target]], jobs: int) -> list[list[tuple[int, Target]]]:
+    """Split (index, target) pairs into chunks for `jobs` workers, largest files first, about four
+    chunks per worker so that a worker that drew slow files gets fewer of them; one chunk when the
     input is small."""
     sizes = []
     for _, target in todo:
@@ -268,12 +278,16 @@ def _batches(todo: list[tuple[int, Target]], jobs: int) -> list[list[tuple[int, 
             sizes.append(target.path.stat().st_size)
         except OSError:
             sizes.append(0)
-    if sum(sizes) < PARALLEL_MIN_BYTES:
+    total = sum(sizes)
+    if total < PARALLEL_MIN_BYTES:
         return [todo]
-    batches: list[list[tuple[int, Target]]] = [[] for _ in range(jobs)]
-    loads = [0] * jobs
+    share = total / (jobs * 4)
+    chunks: list[list[tuple[int, Target]]] = [[]]
+    load = 0
     for size, pair in sorted(zip(sizes, todo, strict=True), key=lambda item: -item[0]):
-        i = loads.index(min(loads))
-        batches[i].append(pair)
-        loads[i] += size
-    return [b for b in batches if b]
+        if load >= share:
+            chunks.append([])
+            load = 0
+        chunks[-1].append(pair)
+        load += size
+    return chunks
