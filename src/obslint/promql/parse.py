@@ -117,12 +117,13 @@ def _parse_uncached(text: str, version: tuple[int, int], max_nesting: int) -> Pa
     if not tokens:
         result.problems.append(Problem("syntax", "no expression found in input", 0))
         return result
-    depth = lexer.max_nesting(tokens)
-    if depth > min(max_nesting, MAX_NESTING):
+    limit = min(max_nesting, MAX_NESTING)
+    depth = lexer.max_nesting(tokens) if len(tokens) > limit else 0  # each level takes a token at least
+    if depth > limit:
         result.problems.append(Problem("complexity", f"the expression nests {depth} levels deep; obslint's "
-                                                      f"parser reads at most {min(max_nesting, MAX_NESTING)}", 0))
+                                                      f"parser reads at most {limit}", 0))
         return result
-    operators = lexer.count_binary_operators(tokens)
+    operators = lexer.count_binary_operators(tokens) if len(tokens) > MAX_BINARY_OPERATORS else 0
     if operators > MAX_BINARY_OPERATORS:
         result.problems.append(Problem("complexity", f"the expression has {operators} binary operators; "
                                                       f"obslint's parser reads at most {MAX_BINARY_OPERATORS}", 0))
@@ -149,14 +150,21 @@ def _parse_uncached(text: str, version: tuple[int, int], max_nesting: int) -> Pa
 def _parser_text(text: str, tokens: list[Token], result: ParsedExpr) -> str:
     """The text promql-parser gets: regexes validated with Go's rules and replaced by placeholders,
     backtick strings rewritten as double-quoted ones."""
+    if "~" not in text and "`" not in text:
+        return text  # no regex matcher and no raw string: nothing to rewrite
     pieces: list[str] = []
     last = 0
     brace = 0
     go_named_groups = result.version >= versions.NAMED_GROUP_ANGLE_SINCE
     for index, tok in enumerate(tokens):
-        if tok.kind == "punct":
-            brace += {"{": 1, "}": -1}.get(tok.text, 0)
-        if tok.kind != "string":
+        kind = tok.kind
+        if kind == "punct":
+            if tok.text == "{":
+                brace += 1
+            elif tok.text == "}":
+                brace -= 1
+            continue
+        if kind != "string":
             continue
         replacement = None
         previous = tokens[index - 1] if index else None
@@ -207,45 +215,54 @@ def _guess_offset(message: str, tokens: list[Token]) -> int | None:
     return None
 
 
+_GROUPING_WORDS = frozenset(("by", "without", "on", "ignoring", "group_left", "group_right"))
+_MATCH_OPS = frozenset(("=", "!=", "=~", "!~"))
+
+
 def _check_tokens(tokens: list[Token], result: ParsedExpr) -> None:
     version = result.version
     n = len(tokens)
     brace = bracket = 0
     grouping_depth = 0  # inside by(...)/without(...)/on(...)/ignoring(...)/group_left(...)
     paren_stack: list[bool] = []
+    quoted_names_ok = version >= versions.QUOTED_NAMES_SINCE
     for i, tok in enumerate(tokens):
-        prev = tokens[i - 1] if i else None
-        nxt = tokens[i + 1] if i + 1 < n else None
-        if tok.kind == "punct":
-            if tok.text == "{":
+        kind = tok.kind
+        if kind == "ident" or kind == "op":
+            continue
+        if kind == "punct":
+            text = tok.text
+            if text == "{":
                 brace += 1
-            elif tok.text == "}":
+            elif text == "}":
                 brace -= 1
-            elif tok.text == "[":
+            elif text == "[":
                 bracket += 1
-            elif tok.text == "]":
+            elif text == "]":
                 bracket -= 1
-            elif tok.text == "(":
-                is_grouping = prev is not None and prev.kind == "ident" and prev.text.lower() in (
-                    "by", "without", "on", "ignoring", "group_left", "group_right")
+            elif text == "(":
+                prev = tokens[i - 1] if i else None
+                is_grouping = prev is not None and prev.kind == "ident" and prev.text.lower() in _GROUPING_WORDS
                 paren_stack.append(is_grouping)
                 grouping_depth += is_grouping
-            elif tok.text == ")" and paren_stack:
+            elif text == ")" and paren_stack:
                 grouping_depth -= paren_stack.pop()
-        elif tok.kind == "number":
+        elif kind == "number":
             if not (tok.text.startswith(("0x", "0X"))) and math.isinf(float(tok.text)):
                 result.problems.append(Problem("syntax", f"number {tok.text} is out of range for a float64",
                                                tok.start))
-            if _in_duration_slot(tokens, i, bracket, brace) and version < versions.NUMBER_AS_DURATION_SINCE:
+            if version < versions.NUMBER_AS_DURATION_SINCE and _in_duration_slot(tokens, i, bracket, brace):
                 _version_problem(result, tok, f"a duration written as a plain number ({tok.text})",
                                  versions.NUMBER_AS_DURATION_SINCE)
-        elif tok.kind == "duration":
-            if not _in_duration_slot(tokens, i, bracket, brace) and version < versions.DURATION_AS_NUMBER_SINCE:
+        elif kind == "duration":
+            if version < versions.DURATION_AS_NUMBER_SINCE and not _in_duration_slot(tokens, i, bracket, brace):
                 _version_problem(result, tok, f"a duration used as a number ({tok.text})",
                                  versions.DURATION_AS_NUMBER_SINCE)
-        elif tok.kind == "string" and version < versions.QUOTED_NAMES_SINCE:
+        elif kind == "string" and not quoted_names_ok:
+            prev = tokens[i - 1] if i else None
+            nxt = tokens[i + 1] if i + 1 < n else None
             quoted_name = (
-                (brace > 0 and nxt is not None and (nxt.text in ("=", "!=", "=~", "!~") or nxt.text in (",", "}"))
+                (brace > 0 and nxt is not None and (nxt.text in _MATCH_OPS or nxt.text in (",", "}"))
                  and (prev is None or prev.text in ("{", ",")))
                 or grouping_depth > 0
             )
