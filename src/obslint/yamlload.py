@@ -45,7 +45,7 @@ class YamlError(Exception):
         self.column = column
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     line: int  # 1-based
     column: int  # 1-based
@@ -56,7 +56,7 @@ class Node:
         return type(self).__name__.removesuffix("Node").lower()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ScalarNode(Node):
     text: str = ""
     style: str | None = None  # None plain, "'" or '"' quoted, "|" literal, ">" folded
@@ -96,12 +96,12 @@ class ScalarNode(Node):
         return self.source.position_in_scalar(self, offset)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class SeqNode(Node):
     items: list[Node] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class MapNode(Node):
     items: list[tuple[ScalarNode, Node]] = field(default_factory=list)
 
@@ -214,15 +214,9 @@ def load_documents(text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int
     a stack; anchors are shared, and a document whose aliases expand past `max_nodes` is refused.
     """
     source = Source(text)
-    builder = _TreeBuilder(source, max_nodes, max_depth)
     loader = _Loader(text)
     try:
-        get_event, feed = loader.get_event, builder.feed
-        while True:  # get_event alone: half the calls of yaml.parse's check_event/get_event loop
-            event = get_event()
-            if event is None or type(event) is yaml.StreamEndEvent:
-                break
-            feed(event)
+        return _build(loader.get_event, source, max_nodes, max_depth)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -239,7 +233,6 @@ def load_documents(text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int
         raise YamlError("syntax", f"invalid YAML: {reason}", line, column) from None
     finally:
         loader.dispose()
-    return builder.documents
 
 
 def load_file(path, max_bytes: int = DEFAULT_MAX_BYTES, max_nodes: int = DEFAULT_MAX_NODES) -> list[Document]:
@@ -251,103 +244,111 @@ _PLAIN_TAGS = {word: NULL_TAG for word in ("", "~", "null", "Null", "NULL")} | {
 _TAG_PREFIX = "tag:yaml.org,2002:"
 
 
-class _TreeBuilder:
-    """Turns parse events into Nodes, keeping per-anchor expanded sizes to stop alias bombs."""
+def _build(get_event, source: Source, max_nodes: int, max_depth: int) -> list[Document]:
+    """Turn parse events into Nodes, keeping per-anchor expanded sizes to stop alias bombs.
 
-    def __init__(self, source: Source, max_nodes: int, max_depth: int):
-        self.source = source
-        self.max_nodes = max_nodes
-        self.max_depth = max_depth
-        self.documents: list[Document] = []
-        self.anchors: dict[str, tuple[Node, int]] = {}
-        # open collections: [node, expanded size so far, anchor, pending key (maps only)]
-        self.stack: list[list] = []
-        self.root: Node | None = None
-        self.total = 0
-
-    def feed(self, event) -> None:
+    One loop with no call per event but libyaml's: this is the loader's hot path."""
+    documents: list[Document] = []
+    anchors: dict[str, tuple[Node, int]] = {}
+    # open collections: [node, expanded size so far, anchor, pending key (maps), keys seen (maps),
+    # merged items (maps), is a sequence]
+    stack: list[list] = []
+    root: Node | None = None
+    total = 0
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    map_start, map_end = yaml.MappingStartEvent, yaml.MappingEndEvent
+    seq_start, seq_end = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+    plain_tags = _PLAIN_TAGS
+    while True:  # get_event alone: half the calls of yaml.parse's check_event/get_event loop
+        event = get_event()
         kind = type(event)
-        if kind is yaml.ScalarEvent:  # the common case first, without a method call per tag
+        alias_mark = None
+        if kind is scalar_event:  # the common case first
             mark = event.start_mark
             style = event.style or None
-            if event.tag and event.tag != "!":
-                tag = _full_tag(event.tag, "str")
+            tag = event.tag
+            if tag and tag != "!":
+                tag = _full_tag(tag, "str")
             elif style is None and event.implicit[0]:
-                tag = _PLAIN_TAGS.get(event.value, STR_TAG)
+                tag = plain_tags.get(event.value, STR_TAG)
             else:
                 tag = STR_TAG
-            self._add(ScalarNode(mark.line + 1, mark.column + 1, tag, event.value, style, self.source), 1,
-                      event.anchor)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            node: Node = ScalarNode(mark.line + 1, mark.column + 1, tag, event.value, style, source)
+            size = 1
+            anchor = event.anchor
+        elif kind is map_start or kind is seq_start:
             mark = event.start_mark
-            if len(self.stack) >= self.max_depth:
-                raise YamlError("syntax", f"the YAML is nested more than {self.max_depth} levels deep",
+            if len(stack) >= max_depth:
+                raise YamlError("syntax", f"the YAML is nested more than {max_depth} levels deep",
                                 mark.line + 1, mark.column + 1)
-            if kind is yaml.SequenceStartEvent:
-                node: Node = SeqNode(mark.line + 1, mark.column + 1, _full_tag(event.tag, "seq"))
+            if kind is seq_start:
+                stack.append([SeqNode(mark.line + 1, mark.column + 1, _full_tag(event.tag, "seq")), 1,
+                              event.anchor, None, None, None, True])
             else:
-                node = MapNode(mark.line + 1, mark.column + 1, _full_tag(event.tag, "map"))
-            self.stack.append([node, 1, event.anchor, None, {}, []])
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            node, size, anchor, _key, _seen, merged = self.stack.pop()
+                stack.append([MapNode(mark.line + 1, mark.column + 1, _full_tag(event.tag, "map")), 1,
+                              event.anchor, None, {}, [], False])
+            continue
+        elif kind is map_end or kind is seq_end:
+            node, size, anchor, _key, _seen, merged, _is_seq = stack.pop()
             if merged:
                 names = set(node.keys())
                 for key, value in merged:  # explicit keys win over merged ones
                     if key.text not in names:
                         names.add(key.text)
                         node.items.append((key, value))
-            self._add(node, size, anchor)
-        elif kind is yaml.AliasEvent:
-            if event.anchor not in self.anchors:
+        elif kind is alias_event:
+            if event.anchor not in anchors:
                 mark = event.start_mark
                 raise YamlError("syntax", f"found undefined alias {event.anchor!r}", mark.line + 1, mark.column + 1)
-            node, size = self.anchors[event.anchor]
-            self._add(node, size, None, alias_mark=event.start_mark)
+            node, size = anchors[event.anchor]
+            anchor = None
+            alias_mark = event.start_mark
+        elif event is None or kind is yaml.StreamEndEvent:
+            return documents
         elif kind is yaml.DocumentStartEvent:
-            self.anchors, self.root, self.total = {}, None, 0
+            anchors, root, total = {}, None, 0
+            continue
         elif kind is yaml.DocumentEndEvent:
-            self.documents.append(Document(self.root, self.source))
-
-    def _add(self, node: Node, size: int, anchor: str | None, alias_mark=None) -> None:
+            documents.append(Document(root, source))
+            continue
+        else:
+            continue  # the stream's start
+        # the node is complete: place it in its parent
         if anchor:
-            self.anchors[anchor] = (node, size)
-        self.total += size
-        if self.total > self.max_nodes or size > self.max_nodes:
-            mark_line, mark_col = node.line, node.column
+            anchors[anchor] = (node, size)
+        total += size
+        if total > max_nodes or size > max_nodes:
+            line, column = node.line, node.column
             if alias_mark is not None:
-                mark_line, mark_col = alias_mark.line + 1, alias_mark.column + 1
-            raise YamlError(
-                "aliases",
-                f"YAML aliases expand this document to more than {self.max_nodes} nodes (an alias bomb?)",
-                mark_line,
-                mark_col,
-            )
-        if not self.stack:
-            self.root = node
-            return
-        frame = self.stack[-1]
+                line, column = alias_mark.line + 1, alias_mark.column + 1
+            raise YamlError("aliases",
+                            f"YAML aliases expand this document to more than {max_nodes} nodes (an alias bomb?)",
+                            line, column)
+        if not stack:
+            root = node
+            continue
+        frame = stack[-1]
         frame[1] += size
-        parent = frame[0]
-        if isinstance(parent, SeqNode):
-            parent.items.append(node)
-            return
-        if frame[3] is None:  # this node is a key
-            if not isinstance(node, ScalarNode):
+        if frame[6]:
+            frame[0].items.append(node)
+            continue
+        key = frame[3]
+        if key is None:  # this node is a key
+            if type(node) is not ScalarNode:
                 raise YamlError("syntax", f"a mapping key must be a scalar, not a {node.kind}", node.line, node.column)
             frame[3] = node
-            return
-        key: ScalarNode = frame[3]
+            continue
         frame[3] = None
         if key.tag == MERGE_TAG:
             frame[5].extend(_merge_items(node))
-            return
-        seen: dict = frame[4]
-        if key.text in seen:
-            first = seen[key.text]
+            continue
+        seen = frame[4]
+        first = seen.get(key.text)
+        if first is not None:
             raise YamlError("duplicate-key", f'mapping key "{key.text}" already defined at line {first.line}',
                             key.line, key.column)
         seen[key.text] = key
-        parent.items.append((key, node))
+        frame[0].items.append((key, node))
 
 
 def _full_tag(tag: str | None, default: str) -> str:
