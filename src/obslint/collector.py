@@ -56,6 +56,8 @@ class Suppressions:
             return value.upper()
 
     def suppressed(self, code: str, line: int) -> bool:
+        if not self.file and not self.by_line:
+            return False
         here = self.by_line.get(line, ())
         return code in self.file or "all" in self.file or code in here or "all" in here
 
@@ -74,13 +76,21 @@ class Collector:
         self.config = config
         self.suppressions = Suppressions(text)
         self.findings: list[Finding] = []
+        self._checks: dict[str, tuple[type[Check], bool]] = {}  # code -> (check, enabled)
+
+    def _check(self, code: str) -> tuple[type[Check], bool]:
+        entry = self._checks.get(code)
+        if entry is None:
+            check = resolve_check(code)
+            entry = self._checks[code] = (check, check_enabled(self.config, check))
+        return entry
 
     def enabled(self, code: str) -> bool:
-        return check_enabled(self.config, resolve_check(code))
+        return self._check(code)[1]
 
     def add(self, code: str, line: int, column: int, message: str, severity=None) -> None:
-        check = resolve_check(code)
-        if not check_enabled(self.config, check) or self.suppressions.suppressed(check.code, line):
+        check, enabled = self._check(code)
+        if not enabled or self.suppressions.suppressed(check.code, line):
             return
         severity = self.config.severity.get(check.code, severity or check.severity)
         self.findings.append(Finding(self.path, max(line, 0), max(column, 0), check.code, check.name, severity,

@@ -199,8 +199,10 @@ class RuleFileValidator:
         if not isinstance(node, MapNode):
             self._type(node, "a rule", "a mapping")
             return None
-        self._unknown(node, RULE_FIELDS, "rule")
-        record_node, alert_node = node.get("record"), node.get("alert")
+        fields = {key.text: value for key, value in node.items}  # keys are unique (the loader checks)
+        if not fields.keys() <= RULE_FIELDS:
+            self._unknown(node, RULE_FIELDS, "rule")
+        record_node, alert_node = fields.get("record"), fields.get("alert")
         record = self._string(record_node, "record")
         alert = self._string(alert_node, "alert")
         where = f'group "{group.name}", rule {index}'
@@ -212,18 +214,19 @@ class RuleFileValidator:
         rule = Rule(kind, record or alert or "", node, record_node if record else alert_node, index, group)
         label = f'{where} "{rule.name}"'
 
-        expr_node = node.get("expr")
+        expr_node = fields.get("expr")
         if isinstance(expr_node, ScalarNode) and not expr_node.is_null and expr_node.text.strip():
             rule.expr, rule.expr_node = expr_node.text, expr_node
             rule.parsed = parse_expr(expr_node.text, self.version, self.max_nesting)
-            self._promql(rule, label)
+            if rule.parsed.problems or rule.parsed.warnings:
+                self._promql(rule, label)
         elif expr_node is not None and not isinstance(expr_node, ScalarNode):
             self._type(expr_node, "expr", "a string")
         else:
             self.c.at("R007", expr_node or node, f"{label}: the rule has no `expr`")
 
         for key in ("for", "keep_firing_for"):
-            value = node.get(key)
+            value = fields.get(key)
             if value is None:
                 continue
             ms = self._duration(value, key) or 0
@@ -233,9 +236,10 @@ class RuleFileValidator:
                 rule.keep_firing_for_ms = ms
             if record and ms:
                 self.c.at("R008", node.key_node(key), f"{label}: a recording rule cannot have `{key}`")
-        rule.labels, rule.label_nodes = self._string_map(node.get("labels"), "labels")
-        rule.annotations, rule.annotation_nodes = self._string_map(node.get("annotations"), "annotations")
-        if record and node.get("annotations") is not None and rule.annotations:
+        annotations = fields.get("annotations")
+        rule.labels, rule.label_nodes = self._string_map(fields.get("labels"), "labels")
+        rule.annotations, rule.annotation_nodes = self._string_map(annotations, "annotations")
+        if record and annotations is not None and rule.annotations:
             self.c.at("R008", node.key_node("annotations"), f"{label}: a recording rule cannot have `annotations`")
         if record and not self._metric_name_ok(record):
             self.c.at("R009", record_node, f"{label}: {record!r} is not a valid metric name for a recording rule")

@@ -203,12 +203,12 @@ def _reads_series(kind: str, case: MapNode) -> bool:
     """Alert tests read the rules' series; an expression test may not (`time()`, `vector(1)`)."""
     if kind == "alert_rule_test":
         return True
-    from obslint.promql.parse import iter_nodes, parse_expr
+    from obslint.promql.parse import parse_expr
 
     expr = case.get("expr")
     parsed = parse_expr(expr.as_str()) if isinstance(expr, ScalarNode) else None
     return parsed is not None and parsed.ast is not None and any(
-        type(n).__name__ in ("VectorSelector", "MatrixSelector") for n in iter_nodes(parsed.ast))
+        type(n).__name__ in ("VectorSelector", "MatrixSelector") for n in parsed.nodes)
 
 
 def _check_selector(node, collector: Collector) -> None:

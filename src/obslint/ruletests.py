@@ -425,7 +425,7 @@ def rule_names(rule_paths: list[Path]) -> tuple[list[str], list[str]]:
 
 
 def alert_coverage(tests: list[TestFile], rule_paths: list[Path]) -> AlertCoverage:
-    from obslint.promql.parse import iter_nodes, parse_expr
+    from obslint.promql.parse import parse_expr
 
     alerts, records = rule_names(rule_paths)
     fired, quiet, read = set(), set(), set()
@@ -436,7 +436,7 @@ def alert_coverage(tests: list[TestFile], rule_paths: list[Path]) -> AlertCovera
             for expr in group.exprs:
                 parsed = parse_expr(expr)
                 if parsed.ast is not None:
-                    read.update(getattr(n, "name", None) for n in iter_nodes(parsed.ast))
+                    read.update(getattr(n, "name", None) for n in parsed.nodes)
     return AlertCoverage(alerts, fired, quiet, records, {r for r in records if r in read})
 
 

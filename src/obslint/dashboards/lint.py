@@ -235,7 +235,7 @@ def _datasource_ref(ref, pointer: str, label: str, datasource_vars: set[str], us
 
 
 def _promql(expr: str, pointer: str, label: str, add, config: Config):
-    from obslint.promql.parse import iter_nodes, parse_expr
+    from obslint.promql.parse import parse_expr
 
     parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
     if not parsed.ok:
@@ -243,7 +243,7 @@ def _promql(expr: str, pointer: str, label: str, add, config: Config):
                              f"{parsed.problems[0].message}")
         return None
     in_range: set[int] = set()
-    for node in iter_nodes(parsed.ast):
+    for node in parsed.nodes:
         kind = type(node).__name__
         if kind == "MatrixSelector":
             in_range.add(id(node.vector_selector))
@@ -251,7 +251,7 @@ def _promql(expr: str, pointer: str, label: str, add, config: Config):
                 and type(node.args[0]).__name__ == "MatrixSelector" and node.args[0].range != macros.RATE_INTERVAL:
             add("D009", pointer, f"{label}: {node.func.name}() over a fixed range; use `[$__rate_interval]` so "
                                  "the range follows the scrape interval and the zoom")
-    for node in iter_nodes(parsed.ast):
+    for node in parsed.nodes:
         if type(node).__name__ == "VectorSelector" and id(node) not in in_range and node.name \
                 and node.name.endswith("_total"):
             add("D010", pointer, f"{label}: the counter `{node.name}` is shown raw; wrap it in rate() or "
@@ -378,7 +378,7 @@ def series_read(doc: dict, config: Config) -> set[str]:
 
     names: set[str] = set()
     for _, _, parsed in queries(doc, config):
-        names |= names_in(parsed.ast)
+        names |= names_in(parsed)
     for variable in (doc.get("templating") or {}).get("list") or []:
         query = variable.get("query") if isinstance(variable, dict) else None
         query = query.get("query") if isinstance(query, dict) else query
@@ -387,7 +387,7 @@ def series_read(doc: dict, config: Config) -> set[str]:
             expr = _split_last_comma(m.group("arg"))[0] if m.group("fn") == "label_values" else m.group("arg")
             parsed = parse_expr(macros.substitute(expr), config.prometheus_version) if expr.strip() else None
             if parsed is not None and parsed.ok:
-                names |= names_in(parsed.ast)
+                names |= names_in(parsed)
     return names
 
 
