@@ -240,7 +240,7 @@ def _lint_all(todo: list[tuple[int, Target]], config: Config, jobs: int | None):
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        _import_parsers()  # once, before the fork, rather than once in each worker
+        _import_parsers(todo)  # once, before the fork, rather than once in each worker
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -250,12 +250,17 @@ def _lint_all(todo: list[tuple[int, Target]], config: Config, jobs: int | None):
     return _lint_batch(todo, config)
 
 
-def _import_parsers() -> None:
-    import obslint.alertmanager.loader  # noqa: F401
+def _import_parsers(todo: list[tuple[int, Target]]) -> None:
+    from obslint.checks.registry import all_checks
+
+    all_checks()  # the check modules, which every collector resolves codes from
     import obslint.rulechecks  # noqa: F401
     import obslint.ruledeps  # noqa: F401
     import obslint.rulefiles  # noqa: F401
     import obslint.yamlload  # noqa: F401
+
+    if any(target.kind == "alertmanager" for _, target in todo):
+        import obslint.alertmanager.loader  # noqa: F401
 
 
 def _lint_batch(todo: list[tuple[int, Target]], config: Config) -> list[tuple[int, tuple[list, list, bool]]]:
