@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from oracles import promtool_verdicts
 
 from obslint.gotemplate import TemplateError, parse_template
@@ -62,3 +64,36 @@ def test_functions_depend_on_the_version():
     parse_template("{{ toDuration 1 }}", (3, 0))
     with pytest.raises(TemplateError):
         parse_template("{{ toDuration 1 }}", (2, 42))
+
+
+# pieces that make the simple actions the fast path reads, and near misses that it must leave to the
+# full parser: trim markers, spacing, fields, pipes, unknown functions and variables, stray characters
+_PIECES = ["{{", "}}", "{{- ", " -}}", "-}}", " ", "\t", "\n", "$labels", "$value", "$", "$x", "$externalURL",
+           ".instance", ".a.b", ".", ".0", "|", " | ", "humanize", "humanizePercentage", "toDuration", "nosuch",
+           "true", "if", "end", "x", "é", '"s"', "(", "%", "text "]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join),
+       st.sampled_from([(2, 42), (3, 0)]))
+@settings(max_examples=400, deadline=None)
+def test_the_fast_path_for_simple_templates_agrees_with_the_full_parser(text, version):
+    from obslint.gotemplate import PROMETHEUS_VARIABLES, _parse_simple, _Parser, prometheus_functions
+
+    functions = prometheus_functions(version)
+    fast = _parse_simple(text, functions, PROMETHEUS_VARIABLES)
+    if fast is not None:
+        assert repr(fast) == repr(_Parser(text, functions, PROMETHEUS_VARIABLES).parse())
+
+
+def test_the_fast_path_reads_the_common_actions_and_leaves_the_rest():
+    from obslint.gotemplate import PROMETHEUS_VARIABLES, _parse_simple, prometheus_functions
+
+    functions = prometheus_functions((2, 42))
+    simple = _parse_simple("{{ $labels.instance }} at {{- $value | humanizePercentage -}}%", functions,
+                           PROMETHEUS_VARIABLES)
+    assert [(r.root, r.fields, r.offset) for r in simple.references] == [
+        ("$labels", ("instance",), 3), ("$value", (), 30)]
+    assert simple.functions == [("humanizePercentage", 39)]
+    for other in ("{{ printf \"%.2f\" $value }}", "{{ $x }}", "{{ $value | toDuration }}", "{{ .Labels.a }}",
+                  "{{ $value | }}", "{{/* c */}}"):
+        assert _parse_simple(other, functions, PROMETHEUS_VARIABLES) is None, other

@@ -26,6 +26,7 @@ PROMETHEUS_VARIABLES = ("$", "$labels", "$externalLabels", "$externalURL", "$val
 KEYWORDS = frozenset("if else end range with define template block break continue".split())
 
 
+@functools.lru_cache(maxsize=None)
 def prometheus_functions(version: tuple[int, int]) -> frozenset[str]:
     return GO_BUILTINS | (PROMETHEUS_FUNCTIONS_3 if version >= (3, 0) else PROMETHEUS_FUNCTIONS_2_42)
 
@@ -487,4 +488,45 @@ def parse_template(text: str, version: tuple[int, int] = (3, 14),
 
 @functools.lru_cache(maxsize=8192)
 def _parse_cached(text: str, version: tuple[int, int], variables: tuple[str, ...]) -> Template:
-    return _Parser(text, prometheus_functions(version), variables).parse()
+    functions = prometheus_functions(version)
+    return _parse_simple(text, functions, variables) or _Parser(text, functions, variables).parse()
+
+
+# The actions nearly every alert template is made of: a variable with fields, piped into functions
+# without arguments (`{{ $labels.instance }}`, `{{ $value | humanizePercentage }}`), with optional
+# trim markers. A word must not run on into a non-ASCII letter or a further dot.
+_SIMPLE_ACTION = re.compile(
+    r"\{\{(?:-(?=[ \t\r\n]))?[ \t\r\n]*"
+    r"(?P<var>\$[A-Za-z0-9_]*)(?P<fields>(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![\w.])"
+    r"(?P<pipes>(?:[ \t\r\n]*\|[ \t\r\n]*[A-Za-z_][A-Za-z0-9_]*(?![\w.]))*)"
+    r"(?:[ \t\r\n]+-?)?\}\}"
+)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _parse_simple(text: str, functions: frozenset[str], variables: tuple[str, ...]) -> Template | None:
+    """The parse of a template whose actions are all simple (see _SIMPLE_ACTION) and valid, exactly as
+    _Parser gives it; None for any other template, which the full parser then reads."""
+    template = Template(text)
+    start = text.find("{{")
+    while start >= 0:
+        m = _SIMPLE_ACTION.match(text, start)
+        if m is None or m.group("var") not in variables:
+            return None
+        offset = m.start("var")
+        chain = m.group("fields")
+        reference = Reference(m.group("var"), tuple(chain[1:].split(".")) if chain else (), offset)
+        pipeline = Pipeline(offset, [reference.root], [reference])
+        template.references.append(reference)
+        pipes = m.group("pipes")
+        if pipes:
+            base = m.start("pipes")
+            for word in _WORD.finditer(pipes):
+                if word.group() not in functions:
+                    return None
+                template.functions.append((word.group(), base + word.start()))
+                pipeline.words.append(word.group())
+        template.pipelines.append(pipeline)
+        template.has_actions = True
+        start = text.find("{{", m.end())
+    return template
