@@ -232,22 +232,17 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
 
 
 def _lint_all(todo: list[tuple[int, Target]], config: Config, jobs: int | None):
-    """(index, (findings, facts, self-contained)) for each target, in forked workers when worth it."""
+    """(index, (findings, facts, self-contained)) for each target; in `jobs` processes (this one and
+    forked helpers) when the input is large enough to be worth it."""
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     chunks = _chunks(todo, jobs) if jobs > 1 else [todo]
-    if len(chunks) > 1:
-        import multiprocessing  # only here: the common small run starts without it
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
+    if len(chunks) == 1:
+        return _lint_batch(todo, config)
+    from obslint.workers import run_chunks
 
-        _import_parsers(todo)  # once, before the fork, rather than once in each worker
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                return [pair for part in pool.map(_lint_batch, chunks, [config] * len(chunks)) for pair in part]
-        except (OSError, BrokenProcessPool, ValueError):
-            pass  # no processes here: lint in this one
-    return _lint_batch(todo, config)
+    _import_parsers(todo)  # once, before the fork, rather than once in each helper
+    parts = run_chunks(chunks, lambda chunk: _lint_batch(chunk, config), jobs - 1)
+    return [pair for part in parts for pair in part]
 
 
 def _import_parsers(todo: list[tuple[int, Target]]) -> None:
@@ -274,25 +269,26 @@ def _lint_batch(todo: list[tuple[int, Target]], config: Config) -> list[tuple[in
 
 
 def _chunks(todo: list[tuple[int, Target]], jobs: int) -> list[list[tuple[int, Target]]]:
-    """Split (index, target) pairs into chunks for `jobs` workers, largest files first, about four
-    chunks per worker so that a worker that drew slow files gets fewer of them; one chunk when the
-    input is small."""
+    """Split (index, target) pairs into chunks for `jobs` processes that take them from one queue:
+    largest files first, and each chunk about 1/(2*jobs) of the bytes still left, so the chunks
+    shrink and the processes finish together (guided scheduling). One chunk when the input is small."""
     sizes = []
     for _, target in todo:
         try:
             sizes.append(target.path.stat().st_size)
         except OSError:
             sizes.append(0)
-    total = sum(sizes)
-    if total < PARALLEL_MIN_BYTES:
+    left = sum(sizes)
+    if left < PARALLEL_MIN_BYTES:
         return [todo]
-    share = total / (jobs * 4)
-    chunks: list[list[tuple[int, Target]]] = [[]]
-    load = 0
+    smallest = PARALLEL_MIN_BYTES / 32
+    chunks: list[list[tuple[int, Target]]] = []
+    load = share = 0.0
     for size, pair in sorted(zip(sizes, todo, strict=True), key=lambda item: -item[0]):
-        if load >= share:
+        if not chunks or load >= share:
             chunks.append([])
-            load = 0
+            load, share = 0, max(left / (2 * jobs), smallest)
         chunks[-1].append(pair)
         load += size
+        left -= size
     return chunks
