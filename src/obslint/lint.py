@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +24,21 @@ YAML_ERROR_CODES = {"syntax": "Y001", "encoding": "Y002", "size": "Y003", "alias
 
 
 def display_path(path: Path) -> str:
+    """`path` as findings show it: relative to the working directory when it is below it."""
+    return _display_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _display_path(path: Path, cwd: str) -> str:
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.resolve().relative_to(_resolved_directory(cwd)).as_posix()
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved_directory(directory: str) -> Path:
+    return Path(directory).resolve()
 
 
 def read_yaml(path: Path, config: Config, collector: Collector):

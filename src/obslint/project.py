@@ -20,9 +20,9 @@ class Target:
     explicit: bool  # named on the command line (a missing explicit file is an error)
 
 
-def _excluded(path: Path, config: Config) -> bool:
+def _excluded(path: Path, resolved: Path, config: Config) -> bool:
     try:
-        relative = path.resolve().relative_to(config.root.resolve()).as_posix()
+        relative = resolved.relative_to(_resolve(config.root)).as_posix()
     except ValueError:
         relative = path.as_posix()
     return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
@@ -35,8 +35,12 @@ def _layout(root: Path, paths: tuple) -> tuple[tuple[str, Path], ...]:
     return tuple((kind, (root / directory).resolve()) for kind, directories in paths for directory in directories)
 
 
-def _kind_by_place(path: Path, config: Config) -> str | None:
-    resolved = path.resolve()
+@functools.lru_cache(maxsize=64)
+def _resolve(directory: Path) -> Path:
+    return directory.resolve()
+
+
+def _kind_by_place(resolved: Path, config: Config) -> str | None:
     layout = _layout(config.root, tuple((k, tuple(v)) for k, v in config.paths.items()))
     for kind, base in layout:
         if resolved == base or base in resolved.parents:
@@ -52,27 +56,31 @@ def discover(paths: list[Path], config: Config) -> list[Target]:
     targets: list[Target] = []
     seen: set[Path] = set()
 
-    def add(path: Path, kind: str, explicit: bool) -> None:
-        key = path.resolve()
-        if key not in seen and not (not explicit and _excluded(path, config)):
-            seen.add(key)
-            targets.append(Target(path, kind, explicit))
+    def add(path: Path, kind: str | None, explicit: bool) -> None:
+        """Add `path` once; its kind is told by its place, else `kind`, else by its name."""
+        resolved = path.resolve()
+        if resolved in seen or (not explicit and _excluded(path, resolved, config)):
+            return
+        seen.add(resolved)
+        targets.append(Target(path, _kind_by_place(resolved, config) or kind or kind_by_name(path), explicit))
 
     for given in paths:
         if not given.exists():
-            add(given, "missing", True)
+            if given.resolve() not in seen:
+                seen.add(given.resolve())
+                targets.append(Target(given, "missing", True))
             continue
         if given.is_file():
-            add(given, _kind_by_place(given, config) or kind_by_name(given), True)
+            add(given, None, True)
             continue
         layout = [(kind, given / root) for kind, roots in config.paths.items() for root in roots]
         if any(d.is_dir() for _, d in layout):
             for kind, directory in layout:
                 for file in _walk(directory, kind):
-                    add(file, _kind_by_place(file, config) or kind, False)
+                    add(file, kind, False)
         else:
             for file in _walk(given, "any"):
-                add(file, _kind_by_place(file, config) or kind_by_name(file), False)
+                add(file, None, False)
     return targets
 
 
