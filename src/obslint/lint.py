@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from obslint.collector import Collector, Suppressions
 from obslint.config import Config
 from obslint.findings import Finding, sort_findings
-from obslint.project import Target, discover
+from obslint.project import Target, discover, resolve
 
 if TYPE_CHECKING:
     from obslint.rulefiles import RuleFile
@@ -31,14 +31,9 @@ def display_path(path: Path) -> str:
 @functools.lru_cache(maxsize=4096)
 def _display_path(path: Path, cwd: str) -> str:
     try:
-        return path.resolve().relative_to(_resolved_directory(cwd)).as_posix()
+        return resolve(path).relative_to(resolve(Path(cwd))).as_posix()
     except ValueError:
         return str(path)
-
-
-@functools.lru_cache(maxsize=16)
-def _resolved_directory(directory: str) -> Path:
-    return Path(directory).resolve()
 
 
 def read_yaml(path: Path, config: Config, collector: Collector):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ class Target:
 
 def _excluded(path: Path, resolved: Path, config: Config) -> bool:
     try:
-        relative = resolved.relative_to(_resolve(config.root)).as_posix()
+        relative = resolved.relative_to(resolve(config.root)).as_posix()
     except ValueError:
         relative = path.as_posix()
     return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
@@ -35,15 +36,22 @@ def _layout(root: Path, paths: tuple) -> tuple[tuple[str, Path], ...]:
     return tuple((kind, (root / directory).resolve()) for kind, directories in paths for directory in directories)
 
 
-@functools.lru_cache(maxsize=64)
-def _resolve(directory: Path) -> Path:
-    return directory.resolve()
+def resolve(path: Path) -> Path:
+    """`path.resolve()`, once per path (and working directory, for a relative path): each resolution
+    is a system call per path component."""
+    return _resolve(path, "" if path.is_absolute() else os.getcwd())
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolve(path: Path, cwd: str) -> Path:
+    return path.resolve()
 
 
 def _kind_by_place(resolved: Path, config: Config) -> str | None:
     layout = _layout(config.root, tuple((k, tuple(v)) for k, v in config.paths.items()))
+    text = str(resolved)
     for kind, base in layout:
-        if resolved == base or base in resolved.parents:
+        if resolved == base or text.startswith(os.path.join(str(base), "")):
             if "tests" in resolved.relative_to(base).parts[:-1]:
                 return {"rules": "rule-tests", "alertmanager": "route-tests"}.get(kind, kind)
             return kind
@@ -58,7 +66,7 @@ def discover(paths: list[Path], config: Config) -> list[Target]:
 
     def add(path: Path, kind: str | None, explicit: bool) -> None:
         """Add `path` once; its kind is told by its place, else `kind`, else by its name."""
-        resolved = path.resolve()
+        resolved = resolve(path)
         if resolved in seen or (not explicit and _excluded(path, resolved, config)):
             return
         seen.add(resolved)
