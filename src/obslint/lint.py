@@ -215,9 +215,11 @@ def _lint_dashboards(targets: list[Target], config: Config) -> tuple[list, list[
 def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: bool = False
                 ) -> tuple[list[Finding], list]:
     """The findings and rule facts of files, in target order; cached results for unchanged files."""
-    from obslint.cache import FileCache
+    store = None
+    if cache:
+        from obslint.cache import FileCache
 
-    store = FileCache(config) if cache else None
+        store = FileCache(config)
     results: dict[int, tuple[list, list, bool]] = {}
     digests: dict[int, str | None] = {}
     todo: list[tuple[int, Target]] = []
