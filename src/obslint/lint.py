@@ -188,8 +188,10 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
     targets = [t for t in targets if t.kind != "dashboards"]
     # dashboards are linted together (uids and titles must be unique across them), in this process
     compiled, dashboard_findings = _lint_dashboards(dashboards, config) if dashboards else ([], [])
-    findings, facts = _lint_files(targets, config, jobs, cache)
-    if any(not t.explicit for t in targets + dashboards):  # a directory was given: the whole project is here
+    project = any(not t.explicit for t in targets + dashboards)  # a directory was given: the whole project
+    # the rules' facts serve the checks across files, and the cache keeps them for later such runs
+    findings, facts = _lint_files(targets, config, jobs, cache, with_facts=project or cache)
+    if project:
         from obslint import crosschecks, ruledeps
         from obslint.dashboards.lint import series_read
 
@@ -212,8 +214,8 @@ def _lint_dashboards(targets: list[Target], config: Config) -> tuple[list, list[
     return lint_dashboard_files([(t.path, display_path(t.path)) for t in targets], config)
 
 
-def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: bool = False
-                ) -> tuple[list[Finding], list]:
+def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: bool = False,
+                with_facts: bool = True) -> tuple[list[Finding], list]:
     """The findings and rule facts of files, in target order; cached results for unchanged files."""
     store = None
     if cache:
@@ -231,7 +233,7 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
                 results[i] = (hit[0], hit[1], True)
                 continue
         todo.append((i, target))
-    for i, result in _lint_all(todo, config, jobs):
+    for i, result in _lint_all(todo, config, jobs, with_facts):
         results[i] = result
         if store is not None and result[2] and i in digests:
             store.put(targets[i].path, display_path(targets[i].path), digests[i], result[0], result[1])
@@ -240,17 +242,17 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
     return findings, facts
 
 
-def _lint_all(todo: list[tuple[int, Target]], config: Config, jobs: int | None):
+def _lint_all(todo: list[tuple[int, Target]], config: Config, jobs: int | None, with_facts: bool = True):
     """(index, (findings, facts, self-contained)) for each target; in `jobs` processes (this one and
     forked helpers) when the input is large enough to be worth it."""
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     chunks = _chunks(todo, jobs) if jobs > 1 else [todo]
     if len(chunks) == 1:
-        return _lint_batch(todo, config)
+        return _lint_batch(todo, config, with_facts)
     from obslint.workers import run_chunks
 
     _import_parsers(todo)  # once, before the fork, rather than once in each helper
-    parts = run_chunks(chunks, lambda chunk: _lint_batch(chunk, config), jobs - 1)
+    parts = run_chunks(chunks, lambda chunk: _lint_batch(chunk, config, with_facts), jobs - 1)
     return [pair for part in parts for pair in part]
 
 
@@ -267,12 +269,13 @@ def _import_parsers(todo: list[tuple[int, Target]]) -> None:
         import obslint.alertmanager.loader  # noqa: F401
 
 
-def _lint_batch(todo: list[tuple[int, Target]], config: Config) -> list[tuple[int, tuple[list, list, bool]]]:
+def _lint_batch(todo: list[tuple[int, Target]], config: Config, with_facts: bool = True
+                ) -> list[tuple[int, tuple[list, list, bool]]]:
     out = []
     for i, target in todo:
         facts: list = []
         self_contained: list = []
-        findings = lint_target(target, config, facts, self_contained)
+        findings = lint_target(target, config, facts if with_facts else None, self_contained)
         out.append((i, (findings, facts, bool(self_contained))))
     return out
 

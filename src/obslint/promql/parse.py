@@ -332,20 +332,19 @@ def _check_ast(result: ParsedExpr) -> None:
         if name == "Call":
             fname = node.func.name
             since = versions.function_since(fname)
-            offset = _first_token(tokens, fname, "(")
             if since is not None and version < since:
                 result.problems.append(Problem(
                     "version", f'function "{fname}" needs Prometheus {versions.fmt(since)} or newer; '
-                               f"the target is {versions.fmt(version)}", offset))
+                               f"the target is {versions.fmt(version)}", _first_token(tokens, fname, "(")))
             removed = versions.REMOVED_FUNCTIONS.get(fname)
             if removed and version >= removed[0]:
                 result.problems.append(Problem(
                     "version", f'function "{fname}" was removed in Prometheus {versions.fmt(removed[0])}; '
-                               f"use {removed[1]}", offset))
+                               f"use {removed[1]}", _first_token(tokens, fname, "(")))
             elif version >= (3, 0) and node.func.experimental:
                 result.warnings.append(Problem(
                     "version", f'function "{fname}" is experimental: Prometheus needs '
-                               "--enable-feature=promql-experimental-functions", offset))
+                               "--enable-feature=promql-experimental-functions", _first_token(tokens, fname, "(")))
         elif name == "AggregateExpr":
             op = str(node.op)
             since = versions.aggregation_since(op)
