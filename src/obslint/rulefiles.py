@@ -44,6 +44,7 @@ class Rule:
     label_nodes: dict[str, tuple[ScalarNode, Node]] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     annotation_nodes: dict[str, tuple[ScalarNode, Node]] = field(default_factory=dict)
+    # the label and annotation values with template actions, parsed: (kind, name) -> template
     templates: dict[tuple[str, str], gotemplate.Template] = field(default_factory=dict)
     _output: object = None  # the labels the query can return, computed once (output_labels)
 
@@ -266,8 +267,8 @@ class RuleFileValidator:
     def _templates(self, rule: Rule, label: str) -> None:
         for kind, nodes in (("label", rule.label_nodes), ("annotation", rule.annotation_nodes)):
             for name, (_, value_node) in nodes.items():
-                if not isinstance(value_node, ScalarNode):
-                    continue
+                if not isinstance(value_node, ScalarNode) or "{{" not in value_node.text:
+                    continue  # plain text: nothing to parse
                 try:
                     rule.templates[(kind, name)] = gotemplate.parse_template(value_node.text, self.version)
                 except gotemplate.TemplateError as exc:
