@@ -2,7 +2,9 @@
 """Speed of `obslint check` against `promtool check rules`, measured in the same run.
 
 Runs both tools on the same rule files, alternating, for several rounds, and prints the median
-wall times and their ratio; then the pre-commit case (one small file) and obslint's peak RSS. Each
+wall times and their ratio, the median CPU times (user and system, obslint's forked helpers
+included) and their ratio, and obslint's peak RSS; then the same for the pre-commit case (one
+small file). CPU time is the steadier figure on a machine whose second core comes and goes. Each
 set runs twice for obslint: cold (`--no-cache`: every file parsed) and warm (unchanged files read
 from the per-file cache, as in CI with a kept cache and in repeated pre-commit runs); the cache is a
 private temporary directory.
@@ -27,24 +29,33 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one child process."""
+def run(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user and system, the process and its children) and peak RSS (KiB)
+    of one child process."""
     start = time.perf_counter()
+    before = os.times()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, _, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss
+    wall = time.perf_counter() - start
+    after = os.times()  # the children's times include the helpers obslint forks
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu, usage.ru_maxrss
 
 
 def compare(name: str, obslint_cmd: list[str], promtool_cmd: list[str], rounds: int) -> None:
-    ours, theirs, rss = [], [], []
+    ours, theirs, our_cpu, their_cpu, rss = [], [], [], [], []
     for _ in range(rounds):
-        t, r = run(obslint_cmd)
+        t, c, r = run(obslint_cmd)
         ours.append(t)
+        our_cpu.append(c)
         rss.append(r)
-        theirs.append(run(promtool_cmd)[0])
+        t, c, _ = run(promtool_cmd)
+        theirs.append(t)
+        their_cpu.append(c)
     o, p = statistics.median(ours), statistics.median(theirs)
-    print(f"{name:<46} obslint {o * 1000:8.1f} ms   promtool {p * 1000:8.1f} ms   ratio {o / p:5.2f}   "
-          f"obslint peak RSS {max(rss) / 1024:6.1f} MiB")
+    oc, pc = statistics.median(our_cpu), statistics.median(their_cpu)
+    print(f"{name:<40} wall: obslint {o * 1000:6.0f} ms, promtool {p * 1000:6.0f} ms, ratio {o / p:4.2f} | "
+          f"CPU: {oc * 1000:5.0f} ms, {pc * 1000:5.0f} ms, ratio {oc / pc:4.2f} | RSS {max(rss) / 1024:5.1f} MiB")
 
 
 def main() -> None:

@@ -13,13 +13,12 @@ label_replace, cloudflare/pint#681 and #568, come from not doing this).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NAME = "__name__"
 
 
-@dataclass(frozen=True)
-class LabelSet:
+class LabelSet(NamedTuple):  # a named tuple: made thousands of times per run, faster than a frozen dataclass
     names: frozenset[str] = frozenset()  # labels surely possible (closed: the only possible ones)
     open: bool = False
     removed: frozenset[str] = frozenset()  # open sets: labels that cannot be there
