@@ -139,11 +139,13 @@ def test_pathological_files_give_findings_quickly(tmp_path):
     import time
 
     cases = {
-        "parens.yaml": "groups:\n- name: g\n  rules:\n  - record: r\n    expr: " + "(" * 10000 + "1" + ")" * 10000 + "\n",
+        "parens.yaml": "groups:\n- name: g\n  rules:\n  - record: r\n    expr: "
+                       + "(" * 10000 + "1" + ")" * 10000 + "\n",
         "chain.yaml": "groups:\n- name: g\n  rules:\n  - record: r\n    expr: "
                       + "+".join(f"m{i}" for i in range(4000)) + "\n",
         "bomb.yaml": "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-            f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)) + "groups: []\n",
+            f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)) + "groups: []\n",
         "latin1.yaml": None,
         "big.yaml": None,
     }

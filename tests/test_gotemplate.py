@@ -15,9 +15,11 @@ TEMPLATES = [
  '{{ range query "up" }}{{ break }}{{ end }}', '{{ break }}', '{{ template "x" }}', '{{ define "x" }}a{{ end }}',
  '{{ index $labels "a-b" }}', '{{ (query "up") | first | value }}', '{{ $labels.x', '{{ "unterminated }}',
  '{{ 1 2 }}', '{{ .Value.X.Y }}', '{{ $.Labels.x }}', '{{ else }}', '{{ if 1 }}{{ else if 2 }}{{ else }}{{ end }}',
- '{{ if 1 }}{{ else }}{{ else }}{{ end }}', "{{ 'a' }}", '{{ `raw` }}', '{{ -1 }}', '{{ .a.b }}', '{{ $x := 1 }}{{ $x = 2 }}{{ $x }}',
+ '{{ if 1 }}{{ else }}{{ else }}{{ end }}', "{{ 'a' }}", '{{ `raw` }}', '{{ -1 }}', '{{ .a.b }}',
+ '{{ $x := 1 }}{{ $x = 2 }}{{ $x }}',
  '{{ $y = 2 }}', '{{ humanizePercentage $value }}', '{{ nil }}', '{{ true }}', '{{ (1) }}', '{{ ( }}', '{{ ) }}',
- '{{ $labels.x | }}', '{{ | humanize }}', '{{ if $labels.x }}a{{ end', '{{ range $k, $v := $labels }}{{$k}}={{$v}} {{end}}',
+ '{{ $labels.x | }}', '{{ | humanize }}', '{{ if $labels.x }}a{{ end',
+ '{{ range $k, $v := $labels }}{{$k}}={{$v}} {{end}}',
  '{{ with .Labels }}{{ .job }}{{ end }}', '{{ 0x1F }}', '{{ 1e3 }}', '{{ .Labels.x.y.z }}', '{{$labels.x}}{{$value}}',
  '{{ template "x" . }}', '{{ block "x" . }}y{{ end }}', '{{ continue }}', '{{ toDuration 1 }}', '{{ $a, $b := 1 }}',
 ]

@@ -42,7 +42,8 @@ def test_every_corpus_rule_file_verdict_equals_promtool_2_42(promtool, corpus):
 
 
 def test_promql_error_points_into_the_expression(tmp_path):
-    text = "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: |\n          sum(rate(x[5m]))\n            + limitk(1, y)\n"
+    text = ("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: |\n          sum(rate(x[5m]))\n"
+            "            + limitk(1, y)\n")
     [finding] = lint_text(tmp_path, text)
     assert (finding.code, finding.line, finding.column) == ("P002", 7, 15)
 
@@ -64,7 +65,8 @@ def test_prometheus_rule_resource_is_read_from_spec_groups(tmp_path):
 
 
 def test_utf8_label_names_are_valid_on_3x_only(tmp_path):
-    text = "groups:\n  - name: g\n    rules:\n      - record: r\n        expr: '1'\n        labels:\n          ins-tance: x\n"
+    text = ("groups:\n  - name: g\n    rules:\n      - record: r\n        expr: '1'\n        labels:\n"
+            "          ins-tance: x\n")
     assert [f.code for f in lint_text(tmp_path, text)] == ["R010"]
     assert lint_text(tmp_path, text, Config(prometheus_version=(3, 5), disable=OWN_RULE_CHECKS)) == []
 
