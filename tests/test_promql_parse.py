@@ -101,3 +101,22 @@ def test_lexer_durations_and_numbers():
     kinds = [(t.kind, t.text) for t in lexer.tokenize("x[1h30m] offset 5m > 1e3 and y:z:w")]
     assert ("duration", "1h30m") in kinds and ("duration", "5m") in kinds and ("number", "1e3") in kinds
     assert ("ident", "y:z:w") in kinds
+
+
+@given(st.lists(st.sampled_from(list("aZ09_:/@#%&=,;<>'\"~! -.*+?|") + ["\\d", "[a]", "(x)", "{2}", "^", "$"]),
+                max_size=10).map("".join),
+       st.booleans())
+@settings(max_examples=500, deadline=None)
+def test_checking_a_regex_without_compiling_it_agrees_with_re2(pattern, go_named_groups):
+    from obslint.promql.regex import _SIMPLE, RegexError, check_regex, compile_anchored, matches_empty
+
+    try:
+        expected = matches_empty(compile_anchored(pattern, go_named_groups))
+    except RegexError:
+        expected = "refused"
+    if _SIMPLE.fullmatch(pattern):
+        assert expected != "refused"  # the fast path only takes patterns every Go version accepts
+    try:
+        assert check_regex(pattern, go_named_groups) == expected
+    except RegexError:
+        assert expected == "refused"

@@ -20,7 +20,7 @@ import promql_parser as pq
 
 from obslint.promql import lexer, versions
 from obslint.promql.lexer import Token
-from obslint.promql.regex import RegexError, compile_anchored, matches_empty
+from obslint.promql.regex import RegexError, check_regex
 
 NEWEST_PROMETHEUS = (3, 14)
 MAX_NESTING = 1500
@@ -170,14 +170,14 @@ def _parser_text(text: str, tokens: list[Token], result: ParsedExpr) -> str:
         previous = tokens[index - 1] if index else None
         if brace > 0 and previous is not None and previous.kind == "op" and previous.text in ("=~", "!~"):
             try:
-                compiled = compile_anchored(tok.value, go_named_groups)
+                empty = check_regex(tok.value, go_named_groups)
             except RegexError as exc:
                 result.problems.append(Problem("syntax", f"invalid regular expression {tok.text}: {exc}",
                                                tok.start))
                 continue
             placeholder = REGEX_PLACEHOLDER.format(len(result.regexes))
             result.regexes[placeholder] = tok.value
-            replacement = '"(?:%s)?"' % placeholder if matches_empty(compiled) else '"%s"' % placeholder
+            replacement = '"(?:%s)?"' % placeholder if empty else '"%s"' % placeholder
         elif tok.text.startswith("`"):
             replacement = _double_quoted(tok.value)
         if replacement is not None:

@@ -9,6 +9,7 @@ Google's RE2 and adds what Go's toolchain of a given version refuses on top of i
 from __future__ import annotations
 
 import functools
+import re
 
 import re2
 
@@ -64,6 +65,22 @@ def _go_only_checks(pattern: str, go_named_groups: bool) -> None:
 
 def matches_empty(compiled) -> bool:
     return compiled.fullmatch("") is not None
+
+
+# Patterns made only of ASCII literals and `.`, each with at most one `*`, `+` or `?`, between `|`:
+# most PromQL matchers (`a|b`, `.*error.*`, `5..`). Every such pattern is valid in every Go version,
+# so checking one needs no compilation.
+_LITERAL = r"[A-Za-z0-9_:/@#%&=,;<>'\"~! -]"
+_SIMPLE = re.compile(rf"(?:(?:{_LITERAL}|\.)[*+?]?|\|)*")
+_OPTIONAL = re.compile(rf"(?:(?:{_LITERAL}|\.)[*?])*")  # an alternative that can match nothing
+
+
+def check_regex(pattern: str, go_named_groups: bool = True) -> bool:
+    """Check `pattern` as Go would (RegexError if it refuses it); whether `^(?:pattern)$` matches the
+    empty string."""
+    if _SIMPLE.fullmatch(pattern):
+        return any(_OPTIONAL.fullmatch(alternative) for alternative in pattern.split("|"))
+    return matches_empty(compile_anchored(pattern, go_named_groups))
 
 
 def fullmatch(pattern: str, value: str) -> bool:
