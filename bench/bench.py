@@ -64,7 +64,10 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "rules")
     args = parser.parse_args()
     promtool = shutil.which("promtool")
-    obslint = [sys.executable, "-m", "obslint", "check", "--prometheus-version", "2.42"]
+    # the console script, as users and pre-commit run it (`python -m obslint` also imports runpy)
+    script = Path(sys.executable).parent / "obslint"
+    entry = [str(script)] if script.exists() else [sys.executable, "-m", "obslint"]
+    obslint = entry + ["check", "--prometheus-version", "2.42"]
     if promtool is None:
         sys.exit("bench: promtool is not installed (apt-get install -y prometheus)")
     # an installed package has its bytecode compiled; an editable one under PYTHONDONTWRITEBYTECODE

@@ -1,3 +1,3 @@
-from obslint.cli import main
+from obslint.entry import main
 
 main()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from pathlib import Path
@@ -350,11 +349,7 @@ def test_command(paths, fmt, junit, run_regex, fail_under, config_file) -> None:
 
 
 def main() -> None:
-    # A run is short and its objects (YAML trees, parsed rules) hold almost no reference cycles:
-    # collect garbage rarely. At Python's default threshold a cold lint spends a tenth of its time in
-    # the collector, walking objects that are all still in use.
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 50)
+    """The command line (the console script starts it through obslint.entry)."""
     try:
         try:
             cli(standalone_mode=True)
