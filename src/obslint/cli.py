@@ -365,7 +365,7 @@ def main() -> None:
 
 
 def _exit(code) -> None:
-    """Exit at once once the output is flushed: every file obslint writes is closed by then, and
+    """Exit as soon as the output is flushed: every file obslint writes is closed by then, and
     tearing down the interpreter's objects one by one took a tenth of a large run."""
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)

@@ -257,6 +257,7 @@ def _lint_all(todo: list[tuple[int, Target]], config: Config, jobs: int | None, 
 
 
 def _import_parsers(todo: list[tuple[int, Target]]) -> None:
+    """Import what linting `todo` needs, so that forked helpers inherit it."""
     from obslint.checks.registry import all_checks
 
     all_checks()  # the check modules, which every collector resolves codes from

@@ -74,8 +74,8 @@ def discover(paths: list[Path], config: Config) -> list[Target]:
 
     for given in paths:
         if not given.exists():
-            if given.resolve() not in seen:
-                seen.add(given.resolve())
+            if resolve(given) not in seen:
+                seen.add(resolve(given))
                 targets.append(Target(given, "missing", True))
             continue
         if given.is_file():
