@@ -221,6 +221,12 @@ _MATCH_OPS = frozenset(("=", "!=", "=~", "!~"))
 
 def _check_tokens(tokens: list[Token], result: ParsedExpr) -> None:
     version = result.version
+    if version >= max(versions.NUMBER_AS_DURATION_SINCE, versions.DURATION_AS_NUMBER_SINCE,
+                      versions.QUOTED_NAMES_SINCE):  # the target has all this syntax: numbers are left
+        for tok in tokens:
+            if tok.kind == "number":
+                _check_number(tok, result)
+        return
     n = len(tokens)
     brace = bracket = 0
     grouping_depth = 0  # inside by(...)/without(...)/on(...)/ignoring(...)/group_left(...)
@@ -248,9 +254,7 @@ def _check_tokens(tokens: list[Token], result: ParsedExpr) -> None:
             elif text == ")" and paren_stack:
                 grouping_depth -= paren_stack.pop()
         elif kind == "number":
-            if not (tok.text.startswith(("0x", "0X"))) and math.isinf(float(tok.text)):
-                result.problems.append(Problem("syntax", f"number {tok.text} is out of range for a float64",
-                                               tok.start))
+            _check_number(tok, result)
             if version < versions.NUMBER_AS_DURATION_SINCE and _in_duration_slot(tokens, i, bracket, brace):
                 _version_problem(result, tok, f"a duration written as a plain number ({tok.text})",
                                  versions.NUMBER_AS_DURATION_SINCE)
@@ -269,6 +273,11 @@ def _check_tokens(tokens: list[Token], result: ParsedExpr) -> None:
             if quoted_name:
                 _version_problem(result, tok, f"a quoted metric or label name ({tok.text})",
                                  versions.QUOTED_NAMES_SINCE)
+
+
+def _check_number(tok: Token, result: ParsedExpr) -> None:
+    if not tok.text.startswith(("0x", "0X")) and math.isinf(float(tok.text)):
+        result.problems.append(Problem("syntax", f"number {tok.text} is out of range for a float64", tok.start))
 
 
 def _in_duration_slot(tokens: list[Token], i: int, bracket: int, brace: int) -> bool:
