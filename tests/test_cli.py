@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -131,8 +132,27 @@ def test_checks_and_explain():
 
 
 def test_console_script_and_module_entry_points_run(bad_file):
-    proc = subprocess.run([sys.executable, "-m", "obslint", "check", str(bad_file)], capture_output=True, text=True)
-    assert proc.returncode == 1 and "P001" in proc.stdout and "Traceback" not in proc.stderr
+    script = Path(sys.executable).parent / "obslint"
+    for entry in ([sys.executable, "-m", "obslint"], [str(script)] if script.exists() else []):
+        if entry:
+            proc = subprocess.run([*entry, "check", str(bad_file)], capture_output=True, text=True)
+            assert proc.returncode == 1 and "P001" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_a_large_report_is_written_whole_before_the_quick_exit(tmp_path):
+    # the CLI ends with os._exit once its output is flushed: a report far larger than a pipe's buffer,
+    # to standard output and to a file, must still arrive whole
+    rules = "".join(f"  - record: not_level_metric_operation_{i}\n    expr: vector({i})\n" for i in range(3000))
+    path = tmp_path / "many.yaml"
+    path.write_text("groups:\n- name: g\n  rules:\n" + rules, encoding="utf-8")
+    out = tmp_path / "report.json"
+    command = [sys.executable, "-m", "obslint", "check", "--no-cache", "--format", "json", str(path)]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as buffered as a user's shell
+    proc = subprocess.run(command, capture_output=True, text=True, env=env)
+    written = subprocess.run([*command, "--output", str(out)], capture_output=True, text=True, env=env)
+    assert proc.returncode == written.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)) == 3000 and len(proc.stdout) > 256 * 1024
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(proc.stdout)
 
 
 def test_pathological_files_give_findings_quickly(tmp_path):
