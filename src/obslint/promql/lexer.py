@@ -47,6 +47,7 @@ def tokenize(text: str) -> list[Token]:
     append = tokens.append
     match = _TOKEN.match
     i, n = 0, len(text)
+    in_brackets = False
     while i < n:
         m = match(text, i)
         if m is None:
@@ -60,7 +61,12 @@ def tokenize(text: str) -> list[Token]:
         j = m.end()
         if kind == "string":
             append(Token(kind, text[i:j], i, j, text[i + 1:j - 1]))
+        elif kind == "ident" and in_brackets and text[i] == ":":
+            j = i + 1  # inside [range:step] a colon is a token of its own, as in Go's lexer
+            append(Token("punct", ":", i, j))
         elif kind != "skip":
+            if kind == "punct" and text[i] in "[]":
+                in_brackets = text[i] == "["
             append(Token(kind, text[i:j], i, j))
         i = j
     return tokens
