@@ -23,6 +23,10 @@ TRICKY = [
     'foo{a=~"(?=x)"}', "foo{a=~\"\"}", "{a=~\".*\"}", "x + fill(0) y", "sum_over_time(x[30:10])",
     "predict_linear(x[5m], 1h)", "x @ start()", "-(-(-1))", "foo # comment", "foo\r\n+ bar",
     "max_over_time((rate(x[5m]))[1h:5m])", 'label_replace(up, "a", "$1", "b", "(.*)")', "1_000",
+    # where parsing without tokens must still see what the tokens see
+    '{"c"}', 'x{"a"="b"}', 'x{a="b", "c"="d"}', "x offset 5", "x offset -5", "x offset 0x10", "x[5m:1]",
+    "x[1h30m]", "x @ 5m", "vector(1h)", "x[.5]", "x offset Inf", 'count_values("v", x)', "x[1e3]",
+    "x.y", "x ! y", "x offset 5m > 1h", "x[5m] offset 1h", "10000000000000000000000000000000e300",
 ]
 
 
@@ -120,3 +124,50 @@ def test_checking_a_regex_without_compiling_it_agrees_with_re2(pattern, go_named
         assert check_regex(pattern, go_named_groups) == expected
     except RegexError:
         assert expected == "refused"
+
+
+def _outcome(parsed):
+    return (repr(parsed.ast), [(p.kind, p.message, p.offset) for p in parsed.problems],
+            [(p.kind, p.message, p.offset) for p in parsed.warnings], parsed.regexes)
+
+
+_PIECES = ["x", "foo", "rate(", "sum(", ")", "[5m]", "[300]", "[5m:1m]", "[5:1]", "[1m:30s]", "[5m:]", " offset ",
+           "5m", "-", "1h30m", " > ", "0.5", "1e400", "1e3", "{", "}", 'a="b"', ",", '"c"', "'d'", " by ", "(",
+           '"x"', "@ ", "100", " or ", "!=", "=", "\n", " ", "#c\n", ".", "!", "vector(1)", "0x1F", "Inf", "NaN",
+           "holt_winters(x[5m], 0.1, 0.1)", "info(x)", "limitk(1, x)", "abs(", "`r`", "~", 'a=~"x|y"', '"\\n"',
+           '"a\nb"', "é", "$", "OFFSET ", "http_5m_total"]
+
+
+@pytest.mark.parametrize("version", [V2, (2, 53), (3, 0), V3])
+def test_parsing_without_tokens_gives_what_the_tokenized_path_gives_on_the_corpus(corpus, version):
+    from obslint.promql.parse import _needs_tokens, _parse_tokenized, _parse_uncached
+
+    texts = [json.loads(line)["expr"] for line in open(corpus / "exprs" / "verdicts.jsonl", encoding="utf-8")]
+    plain = 0
+    for text in texts:
+        plain += not _needs_tokens(text, version)
+        assert _outcome(_parse_uncached(text, version, 1500)) == _outcome(_parse_tokenized(text, version, 1500)), text
+    assert plain > len(texts) / 4  # the shortcut is taken
+
+
+@pytest.mark.parametrize("version", [V2, (2, 53), (3, 0), V3])
+def test_parsing_without_tokens_gives_what_the_tokenized_path_gives_on_the_tricky_cases(version):
+    from obslint.promql.parse import _parse_tokenized, _parse_uncached
+
+    for text in TRICKY:
+        assert _outcome(_parse_uncached(text, version, 1500)) == _outcome(_parse_tokenized(text, version, 1500)), text
+
+
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=9).map("".join),
+       st.sampled_from([V2, (2, 53), (3, 0), V3]))
+@settings(max_examples=600, deadline=None)
+def test_parsing_without_tokens_gives_what_the_tokenized_path_gives(text, version):
+    from obslint.promql.parse import _parse_tokenized, _parse_uncached
+
+    assert _outcome(_parse_uncached(text, version, 1500)) == _outcome(_parse_tokenized(text, version, 1500))
+
+
+def test_a_parser_panic_prints_nothing(capfd):
+    parsed = parse_expr("x offset Inf", V3)
+    assert not parsed.ok and "failed on this expression" in parsed.problems[0].message
+    assert capfd.readouterr().err == ""

@@ -14,6 +14,8 @@ grow quadratically with nesting and with long operator chains, so such input get
 from __future__ import annotations
 
 import math
+import os
+import re
 from dataclasses import dataclass, field
 
 import promql_parser as pq
@@ -61,15 +63,25 @@ class ParsedExpr:
     text: str
     version: tuple[int, int]
     ast: object | None = None
-    tokens: list[Token] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     regexes: dict[str, str] = field(default_factory=dict)  # placeholder -> the regex as written
+    _tokens: list[Token] | None = field(default=None, repr=False, compare=False)
     _nodes: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The expression's tokens; made on first need when parsing did without them."""
+        if self._tokens is None:
+            try:
+                self._tokens = lexer.tokenize(self.text)
+            except lexer.LexError:
+                self._tokens = []
+        return self._tokens
 
     @property
     def nodes(self) -> list:
@@ -103,17 +115,58 @@ def parse_expr(text: str, version: tuple[int, int] = NEWEST_PROMETHEUS, max_nest
 
 
 def _parse_uncached(text: str, version: tuple[int, int], max_nesting: int) -> ParsedExpr:
-    result = ParsedExpr(text, version)
     if len(text) > MAX_LENGTH:
+        result = ParsedExpr(text, version)
         result.problems.append(Problem("complexity", f"the expression has {len(text)} characters; "
                                                       f"obslint reads at most {MAX_LENGTH}"))
         return result
+    if len(text) <= min(max_nesting, MAX_NESTING, MAX_BINARY_OPERATORS) and not _needs_tokens(text, version):
+        result = _parse_plain(text, version)
+        if result is not None:
+            return result
+    return _parse_tokenized(text, version, max_nesting)
+
+
+_DEVNULL: list[int] = []  # a descriptor open on os.devnull, made on first need
+
+
+def _parse_quietly(text: str):
+    """pq.parse with file descriptor 2 on /dev/null meanwhile: on some input the parser panics, and
+    Rust prints the panic (a whole backtrace when RUST_BACKTRACE is set) before Python sees it."""
+    if not _DEVNULL:
+        _DEVNULL.append(os.open(os.devnull, os.O_WRONLY))
+    saved = os.dup(2)
+    try:
+        os.dup2(_DEVNULL[0], 2)
+        return pq.parse(text)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _parse_plain(text: str, version: tuple[int, int]) -> ParsedExpr | None:
+    """The result for an expression in which nothing needs its tokens (see _needs_tokens), if it
+    parses; None if not, so that the tokenized path words the error and places it."""
+    _register_removed_functions()
+    try:
+        ast = _parse_quietly(text)
+    except BaseException as exc:  # pyo3 PanicException derives from BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return None
+    result = ParsedExpr(text, version, ast)
+    _check_ast(result)
+    return result
+
+
+def _parse_tokenized(text: str, version: tuple[int, int], max_nesting: int) -> ParsedExpr:
+    result = ParsedExpr(text, version)
     try:
         tokens = lexer.tokenize(text)
     except lexer.LexError as exc:
         result.problems.append(Problem("syntax", str(exc), exc.offset))
         return result
-    result.tokens = tokens
+    result._tokens = tokens
     if not tokens:
         result.problems.append(Problem("syntax", "no expression found in input", 0))
         return result
@@ -133,7 +186,7 @@ def _parse_uncached(text: str, version: tuple[int, int], max_nesting: int) -> Pa
         return result
     _register_removed_functions()
     try:
-        result.ast = pq.parse(parser_text)
+        result.ast = _parse_quietly(parser_text)
     except ValueError as exc:
         result.problems.append(Problem("syntax", _restore(str(exc), result), _guess_offset(str(exc), tokens)))
         return result
@@ -213,6 +266,49 @@ def _guess_offset(message: str, tokens: list[Token]) -> int | None:
         opens = [t for t in tokens if t.text == "("]
         return opens[-1].start if opens else None
     return None
+
+
+# What only the tokens can judge, found in the text. Each pattern finds a superset of what it stands
+# for, so an expression none of them matches has nothing for the token checks to report, and Go's
+# lexer accepts it if promql-parser does.
+_LEXICAL = re.compile(
+    r"[^A-Za-z0-9_: \t\n\r(){}\[\],=<>+\-*/%^@!.\"']"  # a character the tokens rarely hold, or none may
+    r"|!(?![=~])|\.(?![0-9])"  # `!` and `.` alone
+    r"|[eE][+-]?[0-9]{3}|[0-9]{300}"  # a number that may overflow a float64
+)
+_STRING = re.compile(r'"[^"\\\n]*"|\'[^\'\\\n]*\'')  # a well-formed string without escapes
+_QUOTED_NAME = re.compile(r"""[{(,][ \t\n\r]*["']""")  # a string where a quoted name may stand (3.x)
+_DURATIONS = r"(?:[0-9]+(?:ms|s|m|h|d|w|y))+"
+_RANGE = re.compile(r"\[([^\]]*)\]")
+_RANGE_OF_DURATIONS = re.compile(rf"[ \t\n\r]*(?:{_DURATIONS})?[ \t\n\r]*(?::[ \t\n\r]*(?:{_DURATIONS})?[ \t\n\r]*)?")
+_OFFSET = re.compile(r"(?i)(?<![\w:])offset(?![\w:])")
+_OFFSET_DURATION = re.compile(rf"[ \t\n\r]*-?[ \t\n\r]*{_DURATIONS}(?![\w.])")
+_OFFSET_CLAUSE = re.compile(rf"(?i)(?<![\w:])offset(?![\w:]){_OFFSET_DURATION.pattern}")
+_DURATION = re.compile(r"(?<![\w.])[0-9]+(?:ms|s|m|h|d|w|y)")
+
+
+def _needs_tokens(text: str, version: tuple[int, int]) -> bool:
+    """Whether the expression may hold something only its tokens can judge: a lexical error, a
+    regex or raw string to rewrite for the parser, a number that overflows, or, for a target before
+    3.0, a duration written as a number, a number used as a duration, or a quoted name."""
+    if not text.isascii() or not text.strip() or "~" in text or _LEXICAL.search(text):
+        return True
+    bare = _STRING.sub('""', text)
+    if '"' in bare.replace('""', "") or "'" in bare:
+        return True  # a string with an escape, a newline or no end
+    if version >= max(versions.NUMBER_AS_DURATION_SINCE, versions.DURATION_AS_NUMBER_SINCE,
+                      versions.QUOTED_NAMES_SINCE):
+        return False
+    if _QUOTED_NAME.search(text):
+        return True
+    for match in _RANGE.finditer(bare):
+        if not _RANGE_OF_DURATIONS.fullmatch(match.group(1)):
+            return True  # a number, or anything else, where a range or a step stands
+    for match in _OFFSET.finditer(bare):
+        if not _OFFSET_DURATION.match(bare, match.end()):
+            return True
+    outside = _OFFSET_CLAUSE.sub("", _RANGE.sub("", bare))
+    return _DURATION.search(outside) is not None  # a duration where a number stands
 
 
 _GROUPING_WORDS = frozenset(("by", "without", "on", "ignoring", "group_left", "group_right"))
@@ -335,7 +431,6 @@ def _first_token(tokens: list[Token], text: str, followed_by: str | None = None)
 
 def _check_ast(result: ParsedExpr) -> None:
     version = result.version
-    tokens = result.tokens
     for node in result.nodes:
         name = type(node).__name__
         if name == "Call":
@@ -344,23 +439,24 @@ def _check_ast(result: ParsedExpr) -> None:
             if since is not None and version < since:
                 result.problems.append(Problem(
                     "version", f'function "{fname}" needs Prometheus {versions.fmt(since)} or newer; '
-                               f"the target is {versions.fmt(version)}", _first_token(tokens, fname, "(")))
+                               f"the target is {versions.fmt(version)}", _first_token(result.tokens, fname, "(")))
             removed = versions.REMOVED_FUNCTIONS.get(fname)
             if removed and version >= removed[0]:
                 result.problems.append(Problem(
                     "version", f'function "{fname}" was removed in Prometheus {versions.fmt(removed[0])}; '
-                               f"use {removed[1]}", _first_token(tokens, fname, "(")))
+                               f"use {removed[1]}", _first_token(result.tokens, fname, "(")))
             elif version >= (3, 0) and node.func.experimental:
                 result.warnings.append(Problem(
                     "version", f'function "{fname}" is experimental: Prometheus needs '
-                               "--enable-feature=promql-experimental-functions", _first_token(tokens, fname, "(")))
+                               "--enable-feature=promql-experimental-functions",
+                    _first_token(result.tokens, fname, "(")))
         elif name == "AggregateExpr":
             op = str(node.op)
             since = versions.aggregation_since(op)
             if since is not None and version < since:
                 result.problems.append(Problem(
                     "version", f'aggregation "{op}" needs Prometheus {versions.fmt(since)} or newer; '
-                               f"the target is {versions.fmt(version)}", _first_token(tokens, op)))
+                               f"the target is {versions.fmt(version)}", _first_token(result.tokens, op)))
         elif name == "BinaryExpr":
             modifier = node.modifier
             fill = getattr(modifier, "fill_values", None) if modifier is not None else None
@@ -369,10 +465,10 @@ def _check_ast(result: ParsedExpr) -> None:
                 result.problems.append(Problem(
                     "version", f"fill() modifiers need Prometheus {versions.fmt(versions.FILL_MODIFIERS_SINCE)} "
                                f"or newer; the target is {versions.fmt(version)}",
-                    _first_token(tokens, "fill") or _first_token(tokens, "fill_left")
-                    or _first_token(tokens, "fill_right")))
+                    _first_token(result.tokens, "fill") or _first_token(result.tokens, "fill_left")
+                    or _first_token(result.tokens, "fill_right")))
         elif name == "VectorSelector":
             if node.matchers.or_matchers:
                 result.problems.append(Problem(
                     "syntax", "`or` between label matchers is not PromQL (promql-parser accepts it as a "
-                              "GreptimeDB extension)", _first_token(tokens, "or")))
+                              "GreptimeDB extension)", _first_token(result.tokens, "or")))
