@@ -268,47 +268,34 @@ def _guess_offset(message: str, tokens: list[Token]) -> int | None:
     return None
 
 
-# What only the tokens can judge, found in the text. Each pattern finds a superset of what it stands
-# for, so an expression none of them matches has nothing for the token checks to report, and Go's
-# lexer accepts it if promql-parser does.
-_LEXICAL = re.compile(
-    r"[^A-Za-z0-9_: \t\n\r(){}\[\],=<>+\-*/%^@!.\"']"  # a character the tokens rarely hold, or none may
-    r"|!(?![=~])|\.(?![0-9])"  # `!` and `.` alone
-    r"|[eE][+-]?[0-9]{3}|[0-9]{300}"  # a number that may overflow a float64
-)
-_STRING = re.compile(r'"[^"\\\n]*"|\'[^\'\\\n]*\'')  # a well-formed string without escapes
-_QUOTED_NAME = re.compile(r"""[{(,][ \t\n\r]*["']""")  # a string where a quoted name may stand (3.x)
-_DURATIONS = r"(?:[0-9]+(?:ms|s|m|h|d|w|y))+"
-_RANGE = re.compile(r"\[([^\]]*)\]")
-_RANGE_OF_DURATIONS = re.compile(rf"[ \t\n\r]*(?:{_DURATIONS})?[ \t\n\r]*(?::[ \t\n\r]*(?:{_DURATIONS})?[ \t\n\r]*)?")
-_OFFSET = re.compile(r"(?i)(?<![\w:])offset(?![\w:])")
-_OFFSET_DURATION = re.compile(rf"[ \t\n\r]*-?[ \t\n\r]*{_DURATIONS}(?![\w.])")
-_OFFSET_CLAUSE = re.compile(rf"(?i)(?<![\w:])offset(?![\w:]){_OFFSET_DURATION.pattern}")
-_DURATION = re.compile(r"(?<![\w.])[0-9]+(?:ms|s|m|h|d|w|y)")
+# Expressions with nothing only their tokens can judge, as one pattern per target: the tokens of such
+# an expression, matched one after another as the lexer makes them (possessively: no other reading is
+# tried), leave out everything a token check looks at. Out are: comments, escapes, raw strings,
+# regex matchers and any character no token may hold (lexical errors); `!` and `.` alone; numbers
+# that may overflow a float64 (300 digits, or an exponent of three); and, before 3.0, durations
+# outside [range:step] and `offset`, numbers inside them, and strings where a quoted name may stand
+# (after `{`, `(` or `,`). So when the pattern matches and promql-parser accepts the text, the
+# tokenized path has nothing to add.
+_SPACE = r"[ \t\n\r]++"
+_DURATION = r"(?:[0-9]+(?:ms|s|m|h|d|w|y)(?![^\W\d]))++"  # as lexer._TOKEN's duration
+_NUMBER = (r"(?:0[xX][0-9a-fA-F]*+|(?:[0-9]{1,299}+(?:\.[0-9]*+)?|\.[0-9]{1,299}+)(?:[eE][+-]?[0-9]{1,2}+)?)"
+           r"(?![0-9eE.])")
+_STRING = r'"[^"\\\n]*+"|\'[^\'\\\n]*+\''
+_OPERATOR = r"==|!=|>=|<=|[<>=+\-*/%^@]"
+_OFFSET = r"[oO][fF][fF][sS][eE][tT](?![\w:])"
+_PLAIN_3 = re.compile(
+    rf"(?:{_SPACE}|[a-zA-Z_:][a-zA-Z0-9_:]*+|{_DURATION}|{_NUMBER}|{_STRING}|{_OPERATOR}|[(){{}}\[\],])*+")
+_PLAIN_2 = re.compile(
+    rf"(?:{_SPACE}|{_OFFSET}[ \t\n\r]*+-?[ \t\n\r]*+{_DURATION}|(?!{_OFFSET})[a-zA-Z_:][a-zA-Z0-9_:]*+"
+    rf"|(?!{_DURATION}){_NUMBER}|{_STRING}|{_OPERATOR}|[{{(,][ \t\n\r]*+(?![\"'])|[)}}]"
+    rf"|\[[ \t\n\r]*+(?:{_DURATION})?[ \t\n\r]*+(?::[ \t\n\r]*+(?:{_DURATION})?[ \t\n\r]*+)?\])*+")
 
 
 def _needs_tokens(text: str, version: tuple[int, int]) -> bool:
-    """Whether the expression may hold something only its tokens can judge: a lexical error, a
-    regex or raw string to rewrite for the parser, a number that overflows, or, for a target before
-    3.0, a duration written as a number, a number used as a duration, or a quoted name."""
-    if not text.isascii() or not text.strip() or "~" in text or _LEXICAL.search(text):
-        return True
-    bare = _STRING.sub('""', text)
-    if '"' in bare.replace('""', "") or "'" in bare:
-        return True  # a string with an escape, a newline or no end
-    if version >= max(versions.NUMBER_AS_DURATION_SINCE, versions.DURATION_AS_NUMBER_SINCE,
-                      versions.QUOTED_NAMES_SINCE):
-        return False
-    if _QUOTED_NAME.search(text):
-        return True
-    for match in _RANGE.finditer(bare):
-        if not _RANGE_OF_DURATIONS.fullmatch(match.group(1)):
-            return True  # a number, or anything else, where a range or a step stands
-    for match in _OFFSET.finditer(bare):
-        if not _OFFSET_DURATION.match(bare, match.end()):
-            return True
-    outside = _OFFSET_CLAUSE.sub("", _RANGE.sub("", bare))
-    return _DURATION.search(outside) is not None  # a duration where a number stands
+    """Whether the expression may hold something only its tokens can judge (see _PLAIN_2)."""
+    newest_syntax = version >= max(versions.NUMBER_AS_DURATION_SINCE, versions.DURATION_AS_NUMBER_SINCE,
+                                   versions.QUOTED_NAMES_SINCE)
+    return not text.strip() or (_PLAIN_3 if newest_syntax else _PLAIN_2).fullmatch(text) is None
 
 
 _GROUPING_WORDS = frozenset(("by", "without", "on", "ignoring", "group_left", "group_right"))
