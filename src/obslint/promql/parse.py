@@ -133,9 +133,12 @@ _DEVNULL: list[int] = []  # a descriptor open on os.devnull, made on first need
 def _parse_quietly(text: str):
     """pq.parse with file descriptor 2 on /dev/null meanwhile: on some input the parser panics, and
     Rust prints the panic (a whole backtrace when RUST_BACKTRACE is set) before Python sees it."""
-    if not _DEVNULL:
-        _DEVNULL.append(os.open(os.devnull, os.O_WRONLY))
-    saved = os.dup(2)
+    try:
+        if not _DEVNULL:
+            _DEVNULL.append(os.open(os.devnull, os.O_WRONLY))
+        saved = os.dup(2)
+    except OSError:  # no /dev/null, or no standard error to put back: parse as it comes
+        return pq.parse(text)
     try:
         os.dup2(_DEVNULL[0], 2)
         return pq.parse(text)
