@@ -147,9 +147,3 @@ def count_binary_operators(tokens: list[Token]) -> int:
     words = {"and", "or", "unless", "atan2"}
     return sum(1 for t in tokens
                if (t.kind == "op" and t.text in ops) or (t.kind == "ident" and t.text.lower() in words))
-
-
-def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of `offset` inside `text`."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
