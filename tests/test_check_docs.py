@@ -6,7 +6,8 @@ import pytest
 
 from obslint.checks.registry import all_checks, documentation, examples
 from obslint.config import Config
-from obslint.lint import lint_paths
+from obslint.lint import lint_paths, lint_target
+from obslint.project import Target
 
 CHECKS = all_checks()
 CASES = [(check, i, ex) for check in CHECKS for i, ex in enumerate(examples(check))]
@@ -22,8 +23,8 @@ def test_every_check_has_a_bad_and_a_good_example_and_docs():
 
 def run_example(check, example, tmp_path: Path):
     config = Config(root=tmp_path, **check.example_config)
-    if getattr(check, "example_unreadable", False) and not example.good:
-        return lint_paths([tmp_path / "rules" / "missing.yaml"], config)
+    if getattr(check, "example_unreadable", False) and not example.good:  # found, then gone when read
+        return lint_target(Target(tmp_path / "rules" / "gone.yaml", "rules", True), config)
     for extra, text in check.example_files.items():
         (tmp_path / extra).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / extra).write_text(text, encoding="utf-8")

@@ -86,9 +86,9 @@ def test_usage_and_config_errors_exit_2(tmp_path):
     assert result.exit_code == 2 and "unknown key" in result.output
 
 
-def test_missing_file_is_an_error_finding(tmp_path):
+def test_missing_path_is_a_usage_error(tmp_path):
     result = run(["check", str(tmp_path / "nope.yaml")])
-    assert result.exit_code == 1 and "Y006 unreadable-file" in result.output
+    assert result.exit_code == 2 and "nope.yaml" in result.output
 
 
 def test_inline_suppressions(tmp_path):

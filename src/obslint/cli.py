@@ -10,6 +10,7 @@ import click
 
 from obslint import __version__
 from obslint.config import Config, ConfigError, load_config, parse_version
+from obslint.project import InputError
 
 
 def _config(ctx_paths: list[Path], config_file: str | None, prometheus_version: str | None,
@@ -52,7 +53,17 @@ def with_common_options(func):
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Every command: a missing or unreadable path, or a bad configuration, found wherever, exits 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (InputError, ConfigError) as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="obslint")
 def cli() -> None:
     """Lint, build and test Prometheus rules, Alertmanager routing and Grafana dashboards."""
@@ -239,6 +250,8 @@ def build(root, out, check_only, config_file, prometheus_version, alertmanager_v
     result = builder.build(config)
     if result.findings:
         click.echo(render(result.findings, "text"), err=True, nl=False)
+    for error in result.errors:
+        click.echo(f"obslint: {error}", err=True)
     if not result.ok:
         _fail("not built: the inputs have errors", 1)
     target = out or (config.root / config.build_out)
@@ -252,6 +265,8 @@ def build(root, out, check_only, config_file, prometheus_version, alertmanager_v
         sys.exit(0)
     try:
         builder.write(result, target)
+    except builder.BuildError as exc:
+        _fail(f"not built: {exc}")
     except OSError as exc:
         _fail(f"cannot write {target}: {exc.strerror or exc}")
     click.echo(f"built {len(result.files)} files in {target}")
@@ -310,10 +325,7 @@ def test_command(paths, fmt, junit, run_regex, fail_under, config_file) -> None:
         targets = discover(list(paths) or [config.root], config)
     except ConfigError as exc:
         _fail(str(exc))
-    files = [t.path for t in targets if t.kind == "rule-tests" or (paths and t.explicit and t.kind != "missing")]
-    missing = [t.path for t in targets if t.kind == "missing"]
-    if missing:
-        _fail(f"no such file: {missing[0]}")
+    files = [t.path for t in targets if t.kind == "rule-tests" or (paths and t.explicit)]
     if not files:
         _fail("no unit-test files (give them as arguments, or put them in rules/tests/)")
     if run_regex is not None:

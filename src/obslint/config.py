@@ -18,8 +18,9 @@ DEFAULT_PATHS = {"rules": ["rules"], "alertmanager": ["alertmanager"], "dashboar
 KNOWN_KEYS = {
     "paths", "exclude", "enable", "disable", "severity", "prometheus-version", "alertmanager-version",
     "max-file-size", "max-yaml-nodes", "promql-max-nesting", "policy", "matcher-mode", "dashboard-schema-version",
-    "build", "catalog", "paging-receivers",
+    "build", "catalog", "paging-receivers", "sandbox",
 }
+SANDBOX_KEYS = {"timeout", "memory-mib", "output-mib"}
 BUILD_KEYS = {"out", "folder-annotation", "default-folder", "rule-labels", "dashboard-labels"}
 
 
@@ -50,6 +51,15 @@ class Policy:
     counters: tuple[str, ...] = ()  # counters whose names do not say so (globs)
     external_series: tuple[str, ...] = ()  # level:metric:op series recorded outside these rules (globs)
     group_interval_ms: tuple[int, int] = (10_000, 300_000)
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """What a dashboard file may use while it runs (`[tool.obslint.sandbox]`; see obslint.dashboards.sandbox)."""
+
+    seconds: float = 30.0
+    memory_bytes: int = 1 << 30
+    output_bytes: int = 8 << 20
 
 
 POLICY_KEYS = {"required-labels", "required-annotations", "url-annotations", "alert-name-pattern", "scrape-interval",
@@ -101,6 +111,7 @@ class Config:
     root: Path = Path(".")
     source: str | None = None  # the file the config was read from
     paths: dict = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_PATHS.items()})
+    configured_paths: frozenset[str] = frozenset()  # the kinds whose paths the configuration names
     exclude: tuple[str, ...] = ()
     enable: frozenset[str] = frozenset()  # empty: the defaults
     disable: frozenset[str] = frozenset()
@@ -120,9 +131,23 @@ class Config:
     dashboard_labels: dict = field(default_factory=lambda: {"grafana_dashboard": "1"})  # the sidecar's label
     catalog: str = "metrics.yaml"  # the metric catalog, relative to the root (used when it exists)
     cross_paging_receivers: tuple[str, ...] = ()  # empty: receivers with PagerDuty, Opsgenie or VictorOps
+    sandbox: SandboxLimits = field(default_factory=SandboxLimits)
 
     def with_overrides(self, **kwargs) -> Config:
         return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
+
+
+def _sandbox(data, where: str) -> SandboxLimits:
+    if not isinstance(data, dict) or set(data) - SANDBOX_KEYS:
+        raise ConfigError(f"{where}: sandbox: a table with the keys {', '.join(sorted(SANDBOX_KEYS))}")
+    values = {}
+    for key, default in (("timeout", 30), ("memory-mib", 1024), ("output-mib", 8)):
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"{where}: sandbox.{key} must be a positive number")
+        values[key] = value
+    return SandboxLimits(float(values["timeout"]), int(values["memory-mib"] * (1 << 20)),
+                         int(values["output-mib"] * (1 << 20)))
 
 
 def find_config_file(start: Path) -> tuple[Path, dict] | None:
@@ -221,6 +246,7 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         raise ConfigError(f"{where}: paging-receivers must be a list of receiver names")
     return Config(
         root=root,
+        sandbox=_sandbox(data.get("sandbox", {}), where),
         catalog=str(data.get("catalog", "metrics.yaml")),
         cross_paging_receivers=tuple(str(p) for p in paging),
         dashboard_schema_version=schema_version,
@@ -232,6 +258,7 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         source=source,
         matcher_mode=mode,
         paths=paths,
+        configured_paths=frozenset(data.get("paths") or ()),
         exclude=tuple(data.get("exclude") or ()),
         enable=codes("enable"),
         disable=codes("disable"),

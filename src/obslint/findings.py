@@ -56,8 +56,13 @@ def sort_findings(findings) -> list[Finding]:
     return sorted(set(findings), key=_ORDER)
 
 
+UNREADABLE = "Y006"  # a file that cannot be read is a usage error, as a missing path is
+
+
 def exit_code(findings, strict: bool = False) -> int:
-    """0: clean; 1: errors (or, with strict, warnings too)."""
+    """0: clean; 1: errors (or, with strict, warnings too); 2: a file could not be read."""
+    if any(f.code == UNREADABLE for f in findings):
+        return 2
     worst = max((f.severity for f in findings), default=None)
     if worst is None:
         return 0

@@ -120,9 +120,8 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
     this file alone (rule files, Alertmanager configs), so they may be cached."""
     path = display_path(target.path)
     collector = Collector(path, config)
-    if target.kind == "missing":
-        collector.add("Y006", 0, 0, "no such file or directory")
-        return collector.findings
+    if target.kind == "python":
+        return collector.findings  # Python that is not a dashboard: never run
     if target.kind == "dashboards":
         return lint_dashboard_targets([target], config)
     from obslint.rulefiles import is_rule_document, is_rule_test_document
@@ -226,7 +225,7 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
     digests: dict[int, str | None] = {}
     todo: list[tuple[int, Target]] = []
     for i, target in enumerate(targets):
-        if store is not None and target.kind not in ("missing", "rule-tests", "route-tests"):
+        if store is not None and target.kind not in ("python", "rule-tests", "route-tests"):
             digests[i] = store.digest(target.path)
             hit = store.get(target.path, display_path(target.path), digests[i])
             if hit is not None:

@@ -153,11 +153,13 @@ class DuplicateKey(Check):
 
 @register
 class UnreadableFile(Check):
-    """Finds a file obslint was asked to lint but cannot read (missing, a directory, no permission).
+    """Finds a file obslint was to lint but could not read when it came to it (removed meanwhile, no
+    permission, an I/O error). Such a run exits 2, as a usage error does: a missing or unreadable path
+    given on the command line or configured stops obslint before it lints anything, with exit code 2.
 
     Why: a path that silently lints nothing is a CI gate that passes for the wrong reason.
 
-    Bad (a path that does not exist):
+    Bad (a file that is gone when obslint reads it):
     ```text
     ```
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from obslint.collector import Collector, Collectors
 from obslint.config import Config
 from obslint.dashboards import macros, schema
-from obslint.dashboards.compiler import Compiled, compile_dashboard, iter_panels
+from obslint.dashboards.compiler import Compiled, iter_panels
 from obslint.dashboards.units import is_unit
 from obslint.findings import Finding, Severity
 
@@ -34,30 +34,28 @@ class Dashboard:
     compiled: Compiled
 
 
-def load(path: Path, shown: str, config: Config, collector: Collector) -> list[Dashboard]:
-    """The dashboards of one file (.py executed, .json read); problems go to `collector`."""
+def load(path: Path, shown: str, config: Config, collector: Collector, outcome=None) -> list[Dashboard]:
+    """The dashboards of one file (.json read; .py run in the sandbox, or its `outcome` when it has run
+    already); problems go to `collector`."""
     if path.suffix == ".json":
         compiled = _read_json(path, collector)
         return [Dashboard(path, shown, compiled)] if compiled is not None else []
-    from obslint.dashboards.loader import load_file
+    if outcome is None:
+        from obslint.dashboards.sandbox import run_files
 
-    loaded = load_file(path)
-    if loaded.error is not None:
-        collector.add("D001", loaded.error.line, loaded.error.column, loaded.error.message)
+        outcome = run_files([path], config.sandbox, config.dashboard_schema_version)[0]
+    if outcome.error is not None:
+        line, column, message = outcome.error
+        collector.add("D001", line, column, message)
         return []
-    if loaded.output.strip():
-        first = loaded.output.strip().splitlines()[0]
-        collector.add("D018", 1, 1, f"building the dashboards printed output (the first line: {first!r}); "
-                                    "grafanalib prints warnings such as dropped panels this way")
-    found = []
-    for dashboard in loaded.dashboards:
-        try:
-            compiled = compile_dashboard(dashboard, loaded.origins, config.dashboard_schema_version)
-        except (TypeError, ValueError, AttributeError) as exc:
-            collector.add("D001", loaded.origins.get(id(dashboard), 1), 1, f"cannot compile the dashboard: {exc}")
-            continue
-        found.append(Dashboard(path, shown, compiled))
-    return found
+    if outcome.output.strip() or outcome.output_size:
+        lines = outcome.output.strip().splitlines()
+        first = f"the first line: {lines[0]!r}" if lines else "no text"
+        collector.add("D018", 1, 1, f"building the dashboards printed output ({first}; {outcome.output_size} "
+                                    "characters in all); grafanalib prints warnings such as dropped panels this way")
+    for line, message in outcome.compile_errors:
+        collector.add("D001", line, 1, message)
+    return [Dashboard(path, shown, Compiled(doc, lines)) for doc, lines in outcome.dashboards]
 
 
 def _read_json(path: Path, collector: Collector) -> Compiled | None:
@@ -393,12 +391,17 @@ def series_read(doc: dict, config: Config) -> set[str]:
 
 def lint_dashboard_files(files: list[tuple[Path, str]], config: Config) -> tuple[list[Dashboard], list[Finding]]:
     """Load, compile, validate and lint dashboard files (path, shown path); the dashboards and findings."""
+    from obslint.dashboards.sandbox import run_files
+
     collectors = Collectors(config)
     dashboards: list[Dashboard] = []
+    python = [path for path, _ in files if path.suffix == ".py"]
+    outcomes = dict(zip(python, run_files(python, config.sandbox, config.dashboard_schema_version), strict=True)) \
+        if python else {}
     for path, shown in files:
         # `# obslint: disable=CODE` comments work in dashboard .py files as in YAML (JSON has none)
         collector = collectors.get(shown, str(path) if path.suffix == ".py" else None)
-        for dashboard in load(path, shown, config, collector):
+        for dashboard in load(path, shown, config, collector, outcomes.get(path)):
             lint(dashboard, collector, config)
             dashboards.append(dashboard)
     cross_check(dashboards, collectors)

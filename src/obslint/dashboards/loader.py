@@ -1,8 +1,10 @@
-"""Executing dashboard files: every `*.py` that defines a module-level `dashboard` (or a `dashboards`
-list), each in its own module namespace, with its directory importable (helper modules such as a
-`common.py` of shared panels), its output captured, and the line of the user's code that built each
-grafanalib object recorded. An exception is a finding at the user's line, never a traceback, and one
-broken file does not stop the others.
+"""Executing one dashboard file (a `*.py` that defines a module-level `dashboard` or a `dashboards`
+list) in its own module namespace, with its directory importable (helper modules such as a `common.py`
+of shared panels), its output captured, and the line of the user's code that built each grafanalib
+object recorded. An exception is an error at the user's line, never a traceback.
+
+This runs the user's code in the calling process: obslint calls it only in the sandboxed child of
+obslint.dashboards.sandbox, never in its own process.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class LoadError:
     line: int
     column: int
     message: str
+    exception: type | None = None  # the type of what the file raised
 
 
 @dataclass
@@ -83,25 +86,24 @@ def _user_line(exc: BaseException, path: Path) -> int:
     return lines[-1] if lines else 1
 
 
-def load_file(path: Path) -> LoadedFile:
+def load_file(path: Path, output=None) -> LoadedFile:
+    """Run `path`; what it prints goes to `output` (default: a string buffer kept in `loaded.output`)."""
     loaded = LoadedFile(path)
     directory = str(path.resolve().parent)
     modules_before = set(sys.modules)
     path_before = list(sys.path)
     sys.path.insert(0, directory)
-    out = io.StringIO()
+    out = output if output is not None else io.StringIO()
     try:
         with _recording(path, loaded), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             namespace = runpy.run_path(str(path.resolve()), run_name=f"obslint_dashboard_{path.stem}")
-    except BaseException as exc:  # noqa: BLE001 - user code: SystemExit, KeyboardInterrupt-like exits too
-        if isinstance(exc, KeyboardInterrupt):
-            raise
+    except BaseException as exc:  # noqa: BLE001 - user code: SystemExit and KeyboardInterrupt too
         if isinstance(exc, SyntaxError):
             detail = f"{type(exc).__name__}: {exc.msg}"
         else:
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()[-1]
         column = (exc.offset or 1) if isinstance(exc, SyntaxError) else 1
-        loaded.error = LoadError(_user_line(exc, path), column, f"the file raised {detail}")
+        loaded.error = LoadError(_user_line(exc, path), column, f"the file raised {detail}", type(exc))
         return loaded
     finally:
         sys.path[:] = path_before
@@ -109,7 +111,8 @@ def load_file(path: Path) -> LoadedFile:
             module = sys.modules.get(name)
             if getattr(module, "__file__", None) and str(Path(module.__file__).resolve().parent) == directory:
                 del sys.modules[name]
-        loaded.output = out.getvalue()
+        if isinstance(out, io.StringIO):
+            loaded.output = out.getvalue()
     found = []
     if "dashboard" in namespace:
         found.append(namespace["dashboard"])
