@@ -16,7 +16,7 @@ from obslint.routing import RouteTestError, load_model
 @dataclass
 class FixResult:
     path: str
-    new_text: str | None  # None: nothing to do, or refused
+    new_text: str | None  # None: nothing to do, or refused; line endings as the file has them
     message: str
     diff: str = ""
 
@@ -27,7 +27,9 @@ def fix_file(path: Path, config: Config) -> FixResult:
         original = load_model(path, config)
     except RouteTestError as exc:
         return FixResult(shown, None, f"not fixed: {exc}")
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes().decode("utf-8")
+    crlf = "\r\n" in raw  # the rewrite keeps the file's line endings
+    text = raw.replace("\r\n", "\n")
     try:
         edits = fix.plan(text)
     except (fix.FixError, ValueError) as exc:
@@ -42,6 +44,8 @@ def fix_file(path: Path, config: Config) -> FixResult:
         return FixResult(shown, None, f"not fixed: the rewrite would change behaviour ({problem})")
     diff = "".join(difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{shown}",
                                         f"b/{shown}"))
+    if crlf:
+        new_text = new_text.replace("\n", "\r\n")
     return FixResult(shown, new_text, f"fixed {len(edits)} deprecated matcher block(s)", diff)
 
 
