@@ -37,6 +37,7 @@ def test_an_error_in_the_parents_work_is_raised_after_the_helpers_finish():
     def work(chunk):
         if os.getpid() == parent:
             raise ValueError("boom")
+        time.sleep(0.3)  # the helper is slow, so the parent surely draws a chunk (it drew none, once)
         return chunk
 
     with pytest.raises(ValueError, match="boom"):
