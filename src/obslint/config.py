@@ -10,7 +10,8 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from obslint.findings import Severity
+from obslint.core.collector import normalise
+from obslint.core.findings import Severity
 
 NEWEST_PROMETHEUS = (3, 14)
 NEWEST_ALERTMANAGER = (0, 34)
@@ -113,9 +114,9 @@ class Config:
     paths: dict = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_PATHS.items()})
     configured_paths: frozenset[str] = frozenset()  # the kinds whose paths the configuration names
     exclude: tuple[str, ...] = ()
-    enable: frozenset[str] = frozenset()  # empty: the defaults
+    enable: frozenset[str] = frozenset()  # check codes and names (normalised); empty: the defaults
     disable: frozenset[str] = frozenset()
-    severity: dict = field(default_factory=dict)  # code -> Severity
+    severity: dict = field(default_factory=dict)  # check code or name (normalised) -> Severity
     prometheus_version: tuple[int, int] = NEWEST_PROMETHEUS
     alertmanager_version: tuple[int, int] = NEWEST_ALERTMANAGER
     matcher_mode: str | None = None  # classic, fallback or utf8; None: the version's default
@@ -195,8 +196,6 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_KEYS))}")
-    from obslint.checks.registry import resolve_check
-
     paths = {k: list(v) for k, v in DEFAULT_PATHS.items()}
     for kind, value in (data.get("paths") or {}).items():
         if kind not in DEFAULT_PATHS:
@@ -204,19 +203,19 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         paths[kind] = [value] if isinstance(value, str) else list(value)
 
     def codes(key: str) -> frozenset[str]:
+        """Codes and names as given (obslint.checks.registry.validate checks that they exist)."""
         values = data.get(key) or []
         if isinstance(values, str):
             values = [values]
-        try:
-            return frozenset(resolve_check(v).code for v in values)
-        except KeyError as exc:
-            raise ConfigError(f"{where}: {key}: {exc.args[0]}") from None
+        if not all(isinstance(v, str) for v in values):
+            raise ConfigError(f"{where}: {key} must be a list of check codes or names")
+        return frozenset(normalise(v) for v in values)
 
     severity = {}
     for name, level in (data.get("severity") or {}).items():
         try:
-            severity[resolve_check(name).code] = Severity.parse(level)
-        except (KeyError, ValueError) as exc:
+            severity[normalise(name)] = Severity.parse(str(level))
+        except ValueError as exc:
             raise ConfigError(f"{where}: severity.{name}: {exc.args[0]}") from None
     limits = {}
     for key, default in (("max-file-size", 10 * 1024 * 1024), ("max-yaml-nodes", 1_000_000),

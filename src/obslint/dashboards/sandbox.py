@@ -138,7 +138,7 @@ def run_files(paths: list[Path], limits: Limits, schema_version: int, jobs: int 
     """Run each dashboard file in a child of its own (up to `jobs` at once); one Outcome per path, in order."""
     import grafanalib.core  # noqa: F401 - imported once here, so that every child starts with it
 
-    from obslint.dashboards import compiler, loader  # noqa: F401 - likewise
+    from obslint.dashboards import compiler, execute  # noqa: F401 - likewise
 
     jobs = max(1, jobs if jobs is not None else min(os.cpu_count() or 1, 4))
     outcomes = [Outcome(p) for p in paths]
@@ -399,7 +399,7 @@ class _BoundedOutput:
 
 def _load(path: Path, limits: Limits, schema_version: int, output_fd: int) -> dict:
     from obslint.dashboards.compiler import compile_dashboard
-    from obslint.dashboards.loader import load_file
+    from obslint.dashboards.execute import load_file
 
     sys.argv = [str(path)]
     captured = _BoundedOutput()

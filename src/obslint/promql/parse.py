@@ -23,6 +23,7 @@ import promql_parser as pq
 from obslint.promql import lexer, versions
 from obslint.promql.lexer import Token
 from obslint.promql.regex import RegexError, check_regex
+from obslint.promql.walk import children, iter_nodes  # noqa: F401 - also for readers of parse
 
 NEWEST_PROMETHEUS = (3, 14)
 MAX_NESTING = 1500
@@ -383,33 +384,6 @@ def _version_problem(result: ParsedExpr, tok: Token, what: str, since: tuple[int
         f"{what} needs Prometheus {versions.fmt(since)} or newer; the target is {versions.fmt(result.version)}",
         tok.start,
     ))
-
-
-def children(node) -> list:
-    """The direct children of a promql-parser AST node, left to right."""
-    name = type(node).__name__
-    if name == "BinaryExpr":
-        return [node.lhs, node.rhs]
-    if name == "AggregateExpr":
-        return [node.param, node.expr] if node.param is not None else [node.expr]
-    if name == "Call":
-        return list(node.args)
-    if name == "MatrixSelector":
-        return [node.vector_selector]
-    if name in ("SubqueryExpr", "ParenExpr", "UnaryExpr"):
-        return [node.expr]
-    return []
-
-
-def iter_nodes(ast):
-    """Every node of a promql-parser AST, pre-order, without recursion (pq.walk is quadratic)."""
-    stack = [ast]
-    while stack:
-        node = stack.pop()
-        if node is None:
-            continue
-        yield node
-        stack.extend(reversed(children(node)))
 
 
 def _first_token(tokens: list[Token], text: str, followed_by: str | None = None) -> int | None:
