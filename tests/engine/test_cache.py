@@ -106,9 +106,8 @@ def test_a_poisoned_cache_runs_nothing_and_changes_nothing(tmp_path):
 
 
 def test_a_tampered_entry_with_the_right_digest_but_wrong_types_is_ignored(tmp_path):
-    from obslint.engine.cache import FileCache
-
     from obslint.config import Config
+    from obslint.engine.cache import FileCache
 
     path = tmp_path / "a.yaml"
     path.write_text("groups: []\n", encoding="utf-8")
@@ -138,9 +137,8 @@ def test_concurrent_runs_sharing_a_cache_agree(tmp_path):
 
 def test_no_hash_collision_between_cache_entries_of_different_shown_paths(tmp_path):
     """The same file shown under two paths has two entries: findings carry the shown path."""
-    from obslint.engine.cache import FileCache
-
     from obslint.config import Config
+    from obslint.engine.cache import FileCache
 
     path = tmp_path / "a.yaml"
     path.write_text("groups: []\n")

@@ -81,7 +81,7 @@ def unreachable_route(config: AlertmanagerConfig, collector: Collector) -> None:
                 continue
             for later in children[i + 1:]:
                 collector.at(UnreachableRoute, later.node, f"{later.path} is unreachable: the catch-all {earlier.path} "
-                                                f"(line {earlier.line}) takes every alert first")
+                                                           f"(line {earlier.line}) takes every alert first")
             break
 
 
@@ -192,7 +192,7 @@ def duplicate_sibling_matchers(config: AlertmanagerConfig, collector: Collector)
             if first is not None and later.matchers:
                 collector.at(DuplicateSiblingMatchers, later.node,
                              f"{later.path} has the same matchers {later.label} as "
-                                                f"{first.path} (line {first.line})")
+                             f"{first.path} (line {first.line})")
 
 
 @register
@@ -235,7 +235,7 @@ def unused_receiver(config: AlertmanagerConfig, collector: Collector) -> None:
     for name, receiver in config.receivers.items():
         if name not in used:
             collector.at(UnusedReceiver, receiver.node.get("name") or receiver.node, f'receiver "{name}" is not used '
-                                                                            f"by any route")
+                                                                                     f"by any route")
 
 
 @register
@@ -417,7 +417,7 @@ def env_placeholder(config: AlertmanagerConfig, collector: Collector) -> None:
     for node in _scalars(config.document):
         if "{{" not in node.text and PLACEHOLDER.search(node.text):
             collector.at(EnvPlaceholder, node, f"`{PLACEHOLDER.search(node.text).group(0)}` is not expanded: "
-                                      "Alertmanager does not read environment variables")
+                                               "Alertmanager does not read environment variables")
 
 
 def _scalars(root):
@@ -524,7 +524,7 @@ def inhibit_without_equal(config: AlertmanagerConfig, collector: Collector) -> N
     for rule in config.inhibit_rules:
         if not rule.equal:
             collector.at(InhibitWithoutEqual, rule.node, f"{rule.title} has no `equal`: any source alert anywhere "
-                                           "inhibits every target alert")
+                                                         "inhibits every target alert")
 
 
 @register
@@ -571,10 +571,10 @@ def inhibit_overlap(config: AlertmanagerConfig, collector: Collector) -> None:
         if not rule.source or not rule.target:
             side = "source" if not rule.source else "target"
             collector.at(InhibitOverlap, rule.node, f"{rule.title} has no {side} matchers: its {side} side matches "
-                                           "every alert")
+                                                    "every alert")
         elif analysis.satisfiable(rule.source + rule.target):
             collector.at(InhibitOverlap, rule.node, f"{rule.title}: an alert can match both its source and its target "
-                                           "matchers, and such alerts never inhibit each other")
+                                                    "matchers, and such alerts never inhibit each other")
 
 
 @register
@@ -616,7 +616,7 @@ def group_wait_exceeds_interval(config: AlertmanagerConfig, collector: Collector
                 route.group_wait_ms >= route.group_interval_ms:
             collector.at(GroupWaitExceedsInterval, route.node,
                          f"{route.path}: group_wait ({route.group_wait_ms // 1000}s) is not "
-                                            f"shorter than group_interval ({route.group_interval_ms // 1000}s)")
+                         f"shorter than group_interval ({route.group_interval_ms // 1000}s)")
 
 
 @register
@@ -768,12 +768,12 @@ def route_always_muted(config: AlertmanagerConfig, collector: Collector) -> None
         mute = [s for n in route.mute_time_intervals if n in intervals for s in intervals[n].specs]
         if mute and timeintervals.coverage(mute) == "always":
             collector.at(RouteAlwaysMuted, route.node, f"{route.path} is muted at every instant by "
-                                            f"{', '.join(route.mute_time_intervals)}")
+                                                       f"{', '.join(route.mute_time_intervals)}")
             continue
         active = [s for n in route.active_time_intervals if n in intervals for s in intervals[n].specs]
         if route.active_time_intervals and timeintervals.coverage(active) == "never":
             collector.at(RouteAlwaysMuted, route.node, f"{route.path} is never active: "
-                                            f"{', '.join(route.active_time_intervals)} contain no instant")
+                                                       f"{', '.join(route.active_time_intervals)} contain no instant")
 
 
 @register
@@ -818,7 +818,7 @@ def stripped_brace(config: AlertmanagerConfig, collector: Collector) -> None:
             last = entry.parsed.matchers[-1] if entry.parsed.matchers else None
             if last is not None and not text.endswith('"}'):
                 collector.at(StrippedBrace, entry.node, f"the closing `}}` of `{entry.text}` is stripped: the value "
-                                                f'read is "{last.value}"; quote it')
+                                                        f'read is "{last.value}"; quote it')
 
 
 def _entries(config: AlertmanagerConfig):
@@ -881,5 +881,5 @@ def matcher_parser_disagreement(config: AlertmanagerConfig, collector: Collector
         if utf8 != parse_classic(entry.text, version):
             collector.at(MatcherParserDisagreement, entry.node,
                          f"`{entry.text}`: the classic and UTF-8 matcher parsers read it "
-                                            "differently")
+                         "differently")
 

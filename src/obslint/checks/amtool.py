@@ -806,7 +806,7 @@ class Decoder:
             need(targets == 1, "must provide either a Target ARN, Topic ARN, or Phone Number for SNS config")
         elif key in ("msteams_configs", "msteamsv2_configs"):
             need(has("webhook_url") or has("webhook_url_file"), "one of webhook_url or webhook_url_file must be "
-                                                                  "configured")
+                                                                "configured")
 
     def _inhibit_rules(self, node: MapNode) -> list[InhibitRule]:
         rules = []

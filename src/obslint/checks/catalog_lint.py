@@ -205,13 +205,13 @@ def problems(ast, metrics: dict[str, Metric], recorded: set[str]) -> list[tuple[
             for matcher in node.matchers.matchers:
                 if matcher.name != "__name__" and not has_label(metric, matcher.name):
                     found.append((UnknownLabel, f"`{node.name}` has no label `{matcher.name}` (it has: "
-                                          f"{', '.join(sorted(metric.labels)) or 'none'})"))
+                                                f"{', '.join(sorted(metric.labels)) or 'none'})"))
         elif kind == "AggregateExpr" and node.modifier is not None:
             metric = _single_metric(node.expr, metrics)
             for label in node.modifier.labels or []:
                 if metric is not None and not has_label(metric, label):
                     found.append((UnknownLabel, f"`{'by' if str(node.modifier.type).endswith('By') else 'without'} "
-                                          f"({label})` over `{metric.name}`, which has no label `{label}`"))
+                                                f"({label})` over `{metric.name}`, which has no label `{label}`"))
         elif kind == "Call" and node.args and type(node.args[0]).__name__ == "MatrixSelector":
             metric = metrics.get(node.args[0].vector_selector.name or "")
             if metric is None:

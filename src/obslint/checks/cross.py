@@ -508,7 +508,7 @@ def check_routing(project: Project, out: Collectors) -> None:
         for node in model.routes():
             if node is not model.root and id(node) not in reached and _ancestor_reached(node, reached):
                 am.add(RouteUnreachable, node.line, 1, f"no alert of the rules can reach the route {node.path} "
-                                            f"({node.label} -> {node.receiver})")
+                                                       f"({node.label} -> {node.receiver})")
     for rule in model.inhibit_rules:
         line = rule.node.line if rule.node is not None else 1
         for side, matchers in (("source", rule.source), ("target", rule.target)):
@@ -521,7 +521,7 @@ def check_routing(project: Project, out: Collectors) -> None:
             if joined and missing:
                 am.add(InhibitEqualMissing, line, 1,
                        f"{rule.title}: `equal: {label}` but {', '.join(sorted(missing)[:5])} "
-                                        f"{'has' if len(missing) == 1 else 'have'} no `{label}` label: an empty "
+                       f"{'has' if len(missing) == 1 else 'have'} no `{label}` label: an empty "
                                         "value equals an empty value, so the rule inhibits across every "
                                         f"{label}")
 

@@ -18,6 +18,7 @@ from obslint.dashboards import macros, schema
 from obslint.dashboards.compiler import Compiled, iter_panels
 from obslint.dashboards.model import VARIABLE_FUNCTIONS, Dashboard, DashboardReadError, read_json, split_last_comma
 from obslint.dashboards.units import is_unit
+from obslint.promql.counters import raw_counters
 
 DATA_PANEL_TYPES = frozenset({"timeseries", "stat", "gauge", "bargauge", "table", "heatmap", "histogram",
                               "barchart", "piechart", "state-timeline", "status-history", "graph", "singlestat",
@@ -919,9 +920,10 @@ def load(path: Path, shown: str, config: Config, collector: Collector, outcome=N
         return []
     if outcome.output.strip() or outcome.output_size:
         lines = outcome.output.strip().splitlines()
-        first = f"the first line: {lines[0]!r}" if lines else "no text"
-        collector.add(DashboardOutput, 1, 1, f"building the dashboards printed output ({first}; {outcome.output_size} "
-                                    "characters in all); grafanalib prints warnings such as dropped panels this way")
+        first = f"the first line: {lines[0][:100]!r}" if lines else "no text"
+        collector.add(DashboardOutput, 1, 1,
+                      f"building the dashboards printed output ({first}; {outcome.output_size} characters in all); "
+                      "grafanalib prints warnings such as dropped panels this way")
     for line, message in outcome.compile_errors:
         collector.add(DashboardLoadError, line, 1, message)
     return [Dashboard(path, shown, Compiled(doc, lines)) for doc, lines in outcome.dashboards]
@@ -946,7 +948,7 @@ def lint(dashboard: Dashboard, collector: Collector) -> None:
     datasource_vars = {n for n, v in variables.items() if v.get("type") == "datasource"}
     if not datasource_vars:
         add(DatasourceVariable, "", "the dashboard has no `datasource` variable (type datasource); its panels are tied "
-                        "to one Prometheus")
+                                    "to one Prometheus")
     used: list[tuple[str, str]] = []  # (variable, pointer)
     for pointer, panel in iter_panels(doc):
         _panel(pointer, panel, datasource_vars, used, add, config)
@@ -981,17 +983,17 @@ def _size(doc: dict, add) -> None:
         + CONFIGMAP_OVERHEAD
     if size > CONFIGMAP_LIMIT:
         add(DashboardSize, "", f"the dashboard's ConfigMap is about {size // 1024} KiB; Kubernetes refuses ConfigMaps "
-                        "over 1 MiB", Severity.ERROR)
+                               "over 1 MiB", Severity.ERROR)
     elif size > CLIENT_APPLY_LIMIT:
         add(DashboardSize, "", f"the dashboard's ConfigMap is about {size // 1024} KiB; `kubectl apply` (client-side) "
-                        "refuses objects over 256 KiB: split the dashboard or apply server-side")
+                               "refuses objects over 256 KiB: split the dashboard or apply server-side")
 
 
 def _uid(doc: dict, add) -> None:
     uid = doc.get("uid")
     if not isinstance(uid, str) or not uid:
         add(DashboardUid, "", "the dashboard has no uid: Grafana makes up a new one on every provisioning, so links "
-                        "and bookmarks to it break")
+                              "and bookmarks to it break")
     elif len(uid) > MAX_UID:
         add(DashboardUid, "", f"uid `{uid}` has {len(uid)} characters; Grafana refuses more than {MAX_UID}")
     elif not re.fullmatch(r"[A-Za-z0-9_-]+", uid):
@@ -1042,7 +1044,7 @@ def _datasource_ref(ref, pointer: str, label: str, datasource_vars: set[str], us
     used.extend((n, pointer) for n in names)
     if ref is None or (isinstance(ref, dict) and not uid):
         add(PanelDatasource, pointer, f"{label} uses the default datasource; use the `datasource` variable "
-                             "(`{type: prometheus, uid: ${datasource}}`)")
+                                      "(`{type: prometheus, uid: ${datasource}}`)")
     elif not names:
         add(PanelDatasource, pointer, f"{label} is tied to the datasource `{uid}`; use the `datasource` variable")
     elif datasource_vars and not any(n in datasource_vars for n in names):
@@ -1055,22 +1057,16 @@ def _promql(expr: str, pointer: str, label: str, add, config: Config):
     parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
     if not parsed.ok:
         add(TargetPromql, pointer, f"{label}: the PromQL does not parse (variables substituted): "
-                             f"{parsed.problems[0].message}")
+                                   f"{parsed.problems[0].message}")
         return None
-    in_range: set[int] = set()
     for node in parsed.nodes:
-        kind = type(node).__name__
-        if kind == "MatrixSelector":
-            in_range.add(id(node.vector_selector))
-        elif kind == "Call" and node.func.name in ("rate", "irate") and node.args \
+        if type(node).__name__ == "Call" and node.func.name in ("rate", "irate") and node.args \
                 and type(node.args[0]).__name__ == "MatrixSelector" and node.args[0].range != macros.RATE_INTERVAL:
             add(RateInterval, pointer, f"{label}: {node.func.name}() over a fixed range; use `[$__rate_interval]` so "
-                                 "the range follows the scrape interval and the zoom")
-    for node in parsed.nodes:
-        if type(node).__name__ == "VectorSelector" and id(node) not in in_range and node.name \
-                and node.name.endswith("_total"):
-            add(CounterWithoutRate, pointer, f"{label}: the counter `{node.name}` is shown raw; wrap it in rate() or "
-                                 "increase()")
+                                       "the range follows the scrape interval and the zoom")
+    for node in raw_counters(parsed.nodes):
+        add(CounterWithoutRate, pointer, f"{label}: the counter `{node.name}` is shown raw; wrap it in rate() or "
+                                         "increase()")
     return parsed
 
 
@@ -1094,7 +1090,7 @@ def _variable(pointer: str, variable: dict, used: list, add, config: Config) -> 
     name = variable.get("name")
     if m is None:
         add(VariableQuery, pointer, f"the query of variable `{name}` is not label_values(), label_names(), metrics() "
-                             "or query_result()")
+                                    "or query_result()")
         return
     fn, arg = m.group("fn"), m.group("arg").strip()
     problem = None
@@ -1127,7 +1123,7 @@ def _grid(doc: dict, add) -> None:
         pointer = f"/panels/{i}"
         if grid["x"] + grid["w"] > 24:
             add(GridPosition, pointer, f"panel `{panel.get('title', '')}` ends at column {grid['x'] + grid['w']} "
-                                 "(x + w > 24)")
+                                       "(x + w > 24)")
         for other_pointer, other, title in placed:
             if grid["x"] < other["x"] + other["w"] and other["x"] < grid["x"] + grid["w"] \
                     and grid["y"] < other["y"] + other["h"] and other["y"] < grid["y"] + grid["h"]:

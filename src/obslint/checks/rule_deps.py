@@ -175,4 +175,4 @@ def check(project, collectors: Collectors) -> None:
             for fact in recorders:
                 collector(fact).add(RecordingRuleUnused, fact.line, fact.column,
                                     f"nothing reads the recording rule `{name}` "
-                                                                    "(no rule, no dashboard in the project)")
+                                    "(no rule, no dashboard in the project)")

@@ -11,8 +11,9 @@ from obslint.config import Policy
 from obslint.core.collector import Collector
 from obslint.core.findings import Severity
 from obslint.durations import format_duration
+from obslint.promql.counters import raw_counters
 from obslint.promql.labels import output_labels
-from obslint.promql.walk import children, iter_nodes
+from obslint.promql.walk import iter_nodes
 from obslint.rules.facts import RECORD_NAME
 from obslint.rules.model import Rule, RuleFile, RuleGroup
 
@@ -804,12 +805,12 @@ def _templates(rule: Rule, collector: Collector) -> None:
             if kind == "label":
                 collector.add(TemplateValueInLabel, line, column,
                               f"alert `{rule.name}`: label `{name}` holds the query's value: "
-                                                    "each new value makes a new alert (and resolves the old one)")
+                              "each new value makes a new alert (and resolves the old one)")
             elif "humanizePercentage" not in pipeline.words and _followed_by_percent(template.text, pipeline.offset) \
                     and (ratio if ratio is not None else (ratio := _is_ratio(rule))):
                 collector.add(PercentWithoutHumanize, line, column,
                               f"alert `{rule.name}`: annotation `{name}` prints a 0-1 ratio "
-                                                    "followed by `%`; use `humanizePercentage` (0.05 prints 5%)")
+                              "followed by `%`; use `humanizePercentage` (0.05 prints 5%)")
 
 
 def _followed_by_percent(text: str, offset: int) -> bool:
@@ -837,30 +838,26 @@ def _name(node) -> str:
     return type(node).__name__
 
 
-def _parents(nodes: list) -> dict[int, object]:
-    return {id(child): node for node in nodes for child in children(node)}
-
-
 def _smells(rule: Rule, collector: Collector, policy: Policy) -> None:
     parsed = rule.parsed
     nodes = parsed.nodes
-    parents: dict[int, object] = {}  # filled on first need: most rules have no raw-counter question
     if rule.kind == "alert" and not _filters(nodes) and any(_name(n) == "VectorSelector" for n in nodes):
         # (an alert on a constant, such as the Watchdog's vector(1), always fires on purpose)
         _at_expr(rule, collector, AlertWithoutCondition,
                  "the query has no comparison, so the alert fires whenever the series "
-                                          "exist (add a condition such as `> 0.9`)")
+                 "exist (add a condition such as `> 0.9`)")
     for node in nodes:
         kind = _name(node)
         if kind == "Call":
             _call_smells(rule, node, collector, policy)
         elif kind == "VectorSelector":
-            _selector_smells(rule, node, parents, collector, policy)
+            _selector_smells(rule, node, collector)
         elif kind == "AggregateExpr" and rule.kind == "alert" and str(node.op) in ("topk", "bottomk", "limitk"):
             _at_expr(rule, collector, TopkInAlert, f"{node.op}() in an alert: the set of series changes between "
-                                              "evaluations, so alerts resolve and fire again (flapping)")
+                                                   "evaluations, so alerts resolve and fire again (flapping)")
         elif kind == "BinaryExpr" and str(node.op) in COMPARISONS:
             _never_true(rule, node, collector)
+    _raw_counters(rule, collector)
 
 
 def _filters(nodes) -> bool:
@@ -888,7 +885,7 @@ def _call_smells(rule: Rule, node, collector: Collector, policy: Policy) -> None
         if buckets and not labels.can_have("le"):
             _at_expr(rule, collector, HistogramQuantileWithoutLe,
                      "histogram_quantile() over an aggregation that drops `le`: "
-                                              "without the buckets it returns NaN; keep `le` in `by (...)`")
+                     "without the buckets it returns NaN; keep `le` in `by (...)`")
     if fn not in RANGE_FUNCTIONS or arg is None:
         return
     if _name(arg) == "SubqueryExpr" and fn in COUNTER_FUNCTIONS:
@@ -898,7 +895,7 @@ def _call_smells(rule: Rule, node, collector: Collector, policy: Policy) -> None
         if _name(inner) == "AggregateExpr":
             _at_expr(rule, collector, RateOfAggregation,
                      f"{fn}() of {inner.op}(): counters must be rated before they are "
-                                              f"aggregated (a reset of one series looks like a drop of the {inner.op})")
+                     f"aggregated (a reset of one series looks like a drop of the {inner.op})")
         return
     if _name(arg) != "MatrixSelector":
         return
@@ -907,19 +904,16 @@ def _call_smells(rule: Rule, node, collector: Collector, policy: Policy) -> None
     if seconds * 1000 < 2 * policy.scrape_interval_ms:
         _at_expr(rule, collector, RangeTooShort,
                  f"{fn}() over [{format_duration(int(seconds * 1000))}], less than two scrape "
-                                          f"intervals ({format_duration(policy.scrape_interval_ms)} each): it often "
+                 f"intervals ({format_duration(policy.scrape_interval_ms)} each): it often "
                                           "holds fewer than two samples and returns nothing")
     name = selector.name
     if fn in COUNTER_FUNCTIONS and name and ":" not in name and not _is_counter(name, policy):
         _at_expr(rule, collector, RateOfNonCounter,
                  f"{fn}() over `{name}`, which is not a counter by its name (counters end "
-                                          "in _total, _count, _sum or _bucket); for a gauge use delta() or deriv()")
+                 "in _total, _count, _sum or _bucket); for a gauge use delta() or deriv()")
 
 
-_RAW_COUNTER_OK = {"absent", "absent_over_time", "timestamp", "count", "group", "count_values", "present_over_time"}
-
-
-def _selector_smells(rule: Rule, node, parents: dict, collector: Collector, policy: Policy) -> None:
+def _selector_smells(rule: Rule, node, collector: Collector) -> None:
     parsed = rule.parsed
     for matcher in node.matchers.matchers:
         op = str(matcher.op)
@@ -929,31 +923,19 @@ def _selector_smells(rule: Rule, node, parents: dict, collector: Collector, poli
         if value and not REGEX_META.search(value):
             _at_expr(rule, collector, RegexWithoutRegex,
                      f"`{matcher.name}{'!~' if 'Not' in op else '=~'}\"{value}\"` has no "
-                                              f"regex characters; use `{'!=' if 'Not' in op else '='}`")
+                     f"regex characters; use `{'!=' if 'Not' in op else '='}`")
         elif value.startswith("^") or (value.endswith("$") and not value.endswith("\\$")):
             _at_expr(rule, collector, RedundantAnchors,
                      f"`{matcher.name}` regex `{value}`: Prometheus anchors regexes at both "
-                                              "ends already; drop `^` and `$`")
-    name = node.name
-    if not name or not name.endswith("_total") or ":" in name:
-        return
-    if rule.kind == "record" and parsed.ast is node:
-        return  # a recording rule that only renames the counter (compatibility rules) keeps it a counter
-    if not parents:
-        parents.update(_parents(parsed.nodes))
-    parent = parents.get(id(node))
-    if parent is not None and _name(parent) == "MatrixSelector":
-        return
-    ancestor = parent
-    while ancestor is not None:
-        if _name(ancestor) == "SubqueryExpr":
-            return  # a counter under a subquery: rate-of-aggregation's business, or a deliberate one
-        if (_name(ancestor) == "Call" and ancestor.func.name in _RAW_COUNTER_OK) or (
-                _name(ancestor) == "AggregateExpr" and str(ancestor.op) in _RAW_COUNTER_OK):
-            return  # counted, not valued (`count(sum by (cpu) (node_cpu_seconds_total))`)
-        ancestor = parents.get(id(ancestor))
-    _at_expr(rule, collector, CounterUsedRaw, f"the counter `{name}` is used raw: its value only grows and drops on "
-                                      "restarts; use rate() or increase()")
+                     "ends already; drop `^` and `$`")
+
+
+def _raw_counters(rule: Rule, collector: Collector) -> None:
+    for node in raw_counters(rule.parsed.nodes):
+        if rule.kind == "record" and rule.parsed.ast is node:
+            continue  # a recording rule that only renames the counter (compatibility rules) keeps it a counter
+        _at_expr(rule, collector, CounterUsedRaw, f"the counter `{node.name}` is used raw: its value only grows and "
+                                                  "drops on restarts; use rate() or increase()")
 
 
 def _never_true(rule: Rule, node, collector: Collector) -> None:
@@ -997,14 +979,14 @@ def _group_interval(group: RuleGroup, collector: Collector, policy: Policy) -> N
         return
     if group.interval_ms < low or group.interval_ms > high:
         collector.at(GroupInterval, group.interval_node, f"group `{group.name}` is evaluated every "
-                                                  f"{format_duration(group.interval_ms)}, outside "
+                                                         f"{format_duration(group.interval_ms)}, outside "
                                                   f"{format_duration(low)}..{format_duration(high)}")
 
 
 def _alert_policy(rule: Rule, collector: Collector, policy: Policy) -> None:
     if rule.name and not re.fullmatch(policy.alert_name_pattern, rule.name):
         collector.at(AlertName, rule.name_node, f"alert name `{rule.name}` does not match the naming policy "
-                                             f"(`{policy.alert_name_pattern}`, CamelCase by default)")
+                                                f"(`{policy.alert_name_pattern}`, CamelCase by default)")
     for label, allowed in policy.required_labels.items():
         value = rule.labels.get(label)
         if value is None:
@@ -1013,7 +995,7 @@ def _alert_policy(rule: Rule, collector: Collector, policy: Policy) -> None:
         elif allowed and value not in allowed and "{{" not in value:
             collector.at(RequiredLabels, rule.label_nodes[label][1],
                          f"alert `{rule.name}`: `{label}: {value}` is not one "
-                                                             f"of {', '.join(allowed)}")
+                         f"of {', '.join(allowed)}")
     for annotation in policy.required_annotations:
         if not rule.annotations.get(annotation, "").strip():
             collector.at(RequiredAnnotations, rule.name_node, f"alert `{rule.name}` has no `{annotation}` annotation")

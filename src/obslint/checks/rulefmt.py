@@ -572,7 +572,7 @@ class RuleFileValidator:
             since = GROUP_FIELDS.get(key.text, "unknown")
             if since not in (None, "unknown") and self.version < since:
                 self.c.at(UnknownField, key, f"group field `{key.text}` needs Prometheus {versions.fmt(since)} or "
-                                       f"newer; the target is {versions.fmt(self.version)}")
+                                             f"newer; the target is {versions.fmt(self.version)}")
         self._unknown(node, allowed, "group", ignore={k for k in GROUP_FIELDS if GROUP_FIELDS[k] is not None})
         name_node = node.get("name")
         name = self._string(name_node, "group name")

@@ -299,7 +299,7 @@ def _unknown_fields(node: MapNode, part: str, collector: Collector, version: tup
         elif since > version:
             collector.at(TestUnknownField, key,
                          f"`{key.text}` needs Prometheus {since[0]}.{since[1]} or later; the promtool "
-                                      f"in use is {version[0]}.{version[1]} and refuses the file")
+                         f"in use is {version[0]}.{version[1]} and refuses the file")
         child = _CHILDREN.get((part, key.text))
         if child is not None and isinstance(value, SeqNode):
             for item in value.items:
@@ -320,8 +320,9 @@ def _rule_files(path: Path, root: MapNode, collector: Collector) -> list[Path] |
         matches = rule_files(path, entry.as_str())
         if not matches:
             complete = False
-            collector.at(RuleFilesUnmatched, entry, f"rule_files entry `{entry.as_str()}` matches no file (relative to "
-                                        f"{path.parent.as_posix() or '.'}); promtool then tests no rules at all")
+            collector.at(RuleFilesUnmatched, entry,
+                         f"rule_files entry `{entry.as_str()}` matches no file (relative to "
+                         f"{path.parent.as_posix() or '.'}); promtool then tests no rules at all")
         found.extend(m for m in matches if m not in found)
     return found if complete else None
 
@@ -386,7 +387,7 @@ def _lint_group(group: MapNode, default_ms: int, alerts: set[str] | None, collec
 
                 collector.at(TestEvalAfterSeries, eval_time,
                              f"eval_time {eval_time.as_str()} is after the input series end "
-                                                f"({format_duration(end_ms)}) and the 5m lookback; the rules "
+                             f"({format_duration(end_ms)}) and the 5m lookback; the rules "
                                                 "see no data there")
             name = case.get("alertname")
             if kind == "alert_rule_test" and alerts is not None and isinstance(name, ScalarNode) \
@@ -394,7 +395,7 @@ def _lint_group(group: MapNode, default_ms: int, alerts: set[str] | None, collec
                 near = difflib.get_close_matches(name.as_str(), sorted(alerts), n=1)
                 hint = f"; did you mean `{near[0]}`?" if near else ""
                 collector.at(TestUnknownAlert, name, f"no rule in this test's rule_files defines the alert "
-                                           f"`{name.as_str()}`{hint}")
+                                                     f"`{name.as_str()}`{hint}")
 
 
 def _reads_series(kind: str, case: MapNode) -> bool:
@@ -427,4 +428,4 @@ def _check_selector(node, collector: Collector) -> None:
     if not plain:
         collector.at(TestSeriesSyntax, node,
                      f"input series `{text}` is not a series: write `name{{label=\"value\", ...}}` "
-                                   "with `=` only")
+                     "with `=` only")
