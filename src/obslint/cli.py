@@ -99,6 +99,14 @@ def explain(code) -> None:
         _fail(exc.args[0])
 
 
+@cli.command(name="schema")
+def config_schema() -> None:
+    """Print the JSON Schema of the configuration ([tool.obslint]), for editors."""
+    from obslint.config import SCHEMA_FILE
+
+    click.echo(SCHEMA_FILE.read_text(encoding="utf-8"), nl=False)
+
+
 @cli.command(name="route-test")
 @click.argument("args", nargs=-1)
 @click.option("--config", "am_config", type=click.Path(path_type=Path), default=None,
