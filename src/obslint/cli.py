@@ -11,7 +11,7 @@ import click
 from obslint import __version__
 from obslint.commands.config import project_config
 from obslint.config import ConfigError
-from obslint.engine.discover import InputError
+from obslint.core.paths import InputError
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -66,12 +66,13 @@ def check(paths, fmt, strict, output, no_cache, config_file, prometheus_version,
     Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
     """
     from obslint.commands.check import check as run_check
-    from obslint.core.fileio import write_atomic
 
     paths = list(paths) or [Path(".")]
     config = project_config(paths, config_file, prometheus_version, alertmanager_version)
     result = run_check(paths, config, fmt, strict, cache=not no_cache)
     if output is not None:
+        from obslint.core.fileio import write_atomic
+
         write_atomic(output, result.report.encode("utf-8"))
     else:
         click.echo(result.report, nl=False)
