@@ -63,31 +63,7 @@ def unwrap(node: Node, wrapping: str, max_nodes: int) -> Node | None:
             raise UnwrapError("encoding", node.line, node.column,
                               "alertmanager.yaml in the Secret's data is not base64 of UTF-8 text") from None
     try:
-        documents = yamlload.load_documents(text, max_nodes)
+        documents = yamlload.load_embedded(node, text, max_nodes, opaque=wrapping != "secret-stringData")
     except yamlload.YamlError as exc:
-        line, column = _inner_position(node, text, exc.line, exc.column, wrapping)
-        raise UnwrapError("syntax", line, column, f"in the Secret's alertmanager.yaml: {exc.message}") from None
-    inner = documents[0].root if documents else None
-    if inner is not None:
-        _relocate(inner, node, text, wrapping)
-    return inner
-
-
-def _inner_position(scalar: ScalarNode, text: str, line: int, column: int, wrapping: str) -> tuple[int, int]:
-    if wrapping != "secret-stringData":
-        return scalar.line, scalar.column  # base64: no position inside maps back to the file
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    offset = starts[min(line, len(starts)) - 1] + column - 1
-    return scalar.position_of(offset)
-
-
-def _relocate(tree: Node, scalar: ScalarNode, text: str, wrapping: str) -> None:
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        node.line, node.column = _inner_position(scalar, text, node.line, node.column, wrapping)
-        if isinstance(node, MapNode):
-            for k, v in node.items:
-                stack.extend((k, v))
-        elif isinstance(node, SeqNode):
-            stack.extend(node.items)
+        raise UnwrapError("syntax", exc.line, exc.column, f"in the Secret's alertmanager.yaml: {exc.message}") from None
+    return documents[0].root if documents else None
