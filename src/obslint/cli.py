@@ -59,8 +59,12 @@ def cli() -> None:
 @click.option("--no-cache", is_flag=True,
               help="Parse every file again (by default unchanged rule files and Alertmanager configs reuse "
                    "their results from ~/.cache/obslint).")
+@click.option("--show-files", is_flag=True,
+              help="List every file with the kind it was read as (rules, alertmanager, dashboard, ...), and "
+                   "what was left out and why, instead of the findings (JSON with --format json).")
 @with_common_options
-def check(paths, fmt, strict, output, no_cache, config_file, prometheus_version, alertmanager_version) -> None:
+def check(paths, fmt, strict, output, no_cache, show_files, config_file, prometheus_version,
+          alertmanager_version) -> None:
     """Lint rule files, Alertmanager configs and dashboards (default: the project in this directory).
 
     Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
@@ -69,7 +73,7 @@ def check(paths, fmt, strict, output, no_cache, config_file, prometheus_version,
 
     paths = list(paths) or [Path(".")]
     config = project_config(paths, config_file, prometheus_version, alertmanager_version)
-    result = run_check(paths, config, fmt, strict, cache=not no_cache)
+    result = run_check(paths, config, fmt, strict, cache=not no_cache, show_files=show_files)
     if output is not None:
         from obslint.core.fileio import write_atomic
 

@@ -192,16 +192,31 @@ class Source:
             return line_, column_ + 1
         return line, column + (1 if style in ("'", '"') else 0)
 
+    def locator(self, node: ScalarNode):
+        """A function from a line and column of `node`'s text to this file's: direct for a literal block
+        scalar (each of its lines is one line of the file), by offsets for the other styles."""
+        if node.style == "|" and type(self) is Source:
+            indent = self._block_indent(node.line, node.text)
+            if indent is not None:
+                first = node.line + 1
+                return lambda line, column: (first + line - 1, indent + column)
+        inner = Source(node.text)
+        return lambda line, column: self.position_in_scalar(node, inner.offset_of(line, column))
+
+    def _block_indent(self, line: int, value: str) -> int | None:
+        """The indentation of the block scalar whose indicator is on `line` (None if it has no content)."""
+        lines = self.lines
+        for i, text in enumerate(value.split("\n")):
+            if text.strip():
+                written = lines[line + i].rstrip("\r") if line + i < len(lines) else ""
+                return len(written) - len(text) if written.endswith(text) else len(written) - len(written.lstrip())
+        return None
+
     def _in_block(self, line: int, value: str, offset: int) -> tuple[int, int]:
         """A literal or folded block scalar whose indicator is on `line`: the value aligned with the lines
         below it, whose indentation is what the first line with content has beyond the value's."""
         lines = self.lines
-        indent = None
-        for i, text in enumerate(value.split("\n")):
-            if text.strip():
-                written = lines[line + i].rstrip("\r") if line + i < len(lines) else ""
-                indent = len(written) - len(text) if written.endswith(text) else len(written) - len(written.lstrip())
-                break
+        indent = self._block_indent(line, value)
         if indent is None:
             return line + 1, 1
         v = 0
@@ -238,17 +253,13 @@ class EmbeddedSource(Source):
         self.scalar = scalar
         self.opaque = opaque
         self._inner: dict[int, tuple[ScalarNode, int, int]] = {}  # id -> (node, line, column) in `text`
+        self._outer = None if opaque else (scalar.source.locator(scalar) if scalar.source is not None else None)
 
     def outer(self, line: int, column: int) -> tuple[int, int]:
         """The outer file's line and column of a line and column of this text."""
-        if self.opaque:
+        if self._outer is None:
             return self.scalar.line, self.scalar.column
-        return self.scalar.position_of(self.offset_of(line, column))
-
-    def outer_of_index(self, index: int) -> tuple[int, int]:
-        if self.opaque:
-            return self.scalar.line, self.scalar.column
-        return self.scalar.position_of(index)
+        return self._outer(line, column)
 
     def relocate(self, tree: Node | None) -> None:
         """Give every node of `tree` (read from this text) its position in the outer file."""

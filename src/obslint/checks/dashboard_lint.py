@@ -929,6 +929,17 @@ def load(path: Path, shown: str, config: Config, collector: Collector, outcome=N
     return [Dashboard(path, shown, Compiled(doc, lines)) for doc, lines in outcome.dashboards]
 
 
+def load_read(path: Path, shown: str, found, collector: Collector) -> list[Dashboard]:
+    """The dashboard the engine read from a file that holds it (a JSON file, a ConfigMap's data, a
+    Kubernetes resource): `found` is its Compiled form, or (line, column, message) when it could not be
+    read (reported here)."""
+    if isinstance(found, tuple):
+        line, column, message = found
+        collector.add(DashboardLoadError, line, column, message)
+        return []
+    return [Dashboard(path, shown, found)]
+
+
 # --- per dashboard -------------------------------------------------------------------------------
 
 @runs("dashboard", *DASHBOARD_CHECKS)

@@ -17,7 +17,9 @@ class CheckResult:
 
 
 def check(paths: list[Path], config: Config, fmt: str = "text", strict: bool = False,
-          cache: bool = True) -> CheckResult:
+          cache: bool = True, show_files: bool = False) -> CheckResult:
+    if show_files:
+        return files(paths, config, fmt)
     from obslint.engine.lint import lint_paths
     from obslint.output.reporters import render
 
@@ -28,3 +30,14 @@ def check(paths: list[Path], config: Config, fmt: str = "text", strict: bool = F
 
         usage_errors = (UnreadableFile,)
     return CheckResult(findings, render(findings, fmt), exit_code(findings, strict, usage_errors))
+
+
+def files(paths: list[Path], config: Config, fmt: str = "text") -> CheckResult:
+    """What `check` reads: each file with the kind it was read as, and what it left out and why (exit 0)."""
+    from obslint.core.paths import display_path
+    from obslint.engine.lint import analyse
+    from obslint.output.filelist import entries, render
+
+    analysis = analyse(paths, config, cache=False)
+    listing = entries(analysis.files, display_path)
+    return CheckResult(analysis.findings, render(listing, "json" if fmt == "json" else "text"), 0)
