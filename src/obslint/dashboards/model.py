@@ -137,19 +137,64 @@ def _typed(node):
         return node.text
 
 
-def _json_lines(text: str, wrapper: str | None = None, locate=None) -> dict[str, int]:
-    """Lines of panels and targets of a JSON dashboard (JSON read as YAML keeps positions)."""
-    from obslint import yamlload
-    from obslint.yamlload import MapNode
+_JSON_TOKENS = re.compile(r'("(?:[^"\\\n]|\\.)*")(\s*:)?|[{}\[\],]')
 
-    try:
-        documents = yamlload.load_documents(text, 2_000_000)
-    except yamlload.YamlError:
-        return {}
-    root = documents[0].root if documents else None
-    if wrapper and isinstance(root, MapNode) and isinstance(root.get(wrapper), MapNode):
-        root = root.get(wrapper)
-    return _lines_of(root, (lambda n: locate(n.line, n.column)[0]) if locate else (lambda n: n.line))
+
+def _json_lines(text: str, wrapper: str | None = None, locate=None) -> dict[str, int]:
+    """The line of every value of a JSON document, by JSON pointer (of the `wrapper` member's value when
+    given), in one scan of its strings and punctuation; `locate(line, column)` maps a position of `text`
+    to the file that holds it. (Numbers, booleans and nulls take the line of their key, or of the `,`
+    before them in an array.)"""
+    lines: dict[str, int] = {}
+    stack: list[list] = []  # [is an array, pointer, index or key]
+    line = 1
+    counted = 0
+    count = text.count
+
+    def at_line(position: int) -> int:
+        if locate is None:
+            return line
+        return locate(line, position - text.rfind("\n", 0, position))[0]
+
+    for match in _JSON_TOKENS.finditer(text):
+        start = match.start()
+        line += count("\n", counted, start)
+        counted = start
+        kind = text[start]
+        if kind == '"':
+            if match.group(2) is not None:  # a key: its value's line is (most often) the key's
+                key = match.group(1)
+                top = stack[-1] if stack else None
+                if top is not None:
+                    top[2] = json.loads(key) if "\\" in key else key[1:-1]
+                    lines[f"{top[1]}/{top[2]}"] = at_line(start)
+            elif stack:
+                top = stack[-1]
+                if top[0]:
+                    lines[f"{top[1]}/{top[2]}"] = at_line(start)
+            else:
+                lines[""] = at_line(start)
+        elif kind in "{[":
+            if stack:
+                top = stack[-1]
+                at = f"{top[1]}/{top[2]}"
+                if top[0]:
+                    lines[at] = at_line(start)
+            else:
+                at = ""
+                lines[at] = at_line(start)
+            stack.append([kind == "[", at, 0 if kind == "[" else None])
+        elif kind in "}]":
+            if stack:
+                stack.pop()
+        elif stack and stack[-1][0]:  # a comma in an array
+            top = stack[-1]
+            top[2] += 1
+            lines[f"{top[1]}/{top[2]}"] = at_line(start)
+    if wrapper:
+        prefix = f"/{wrapper}"
+        lines = {k[len(prefix):]: v for k, v in lines.items() if k == prefix or k.startswith(prefix + "/")}
+    return lines
 
 
 def _lines_of(root, line_of) -> dict[str, int]:
