@@ -292,3 +292,14 @@ def test_guessing_heuristics_say_what_they_assumed(tmp_path):
     assert raw.severity == Severity.WARNING and "by its name" in raw.message
     configured, _ = check(tmp_path, policy=Policy(scrape_interval_ms=15_000, scrape_interval_set=True))
     assert "R116" not in codes(configured)
+
+
+def test_unit_tests_of_generated_rule_files_are_said_as_info(tmp_path):
+    # kubernetes-mixin: the rule files the tests read are rendered by `make` (and ignored by .gitignore)
+    root = copy("rule-tests-generated-rules", tmp_path)
+    analysis, kinds = check(root)
+    assert kinds["tests/kubelet-test.yaml"] == ["rule-tests"]
+    assert {(f.code, f.severity) for f in analysis.findings} == {("T001", Severity.ERROR)}
+    (root / ".gitignore").write_text("prometheus_alerts.yaml\nprometheus_rules.yaml\n")
+    analysis, _ = check(root)
+    assert {(f.code, f.severity) for f in analysis.findings} == {("T001", Severity.INFO)}
