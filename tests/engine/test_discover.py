@@ -121,5 +121,51 @@ def test_exclude_and_configured_paths_narrow_the_walk(tmp_path):
     assert every == {"a/alerts.yaml", "b/alerts.yaml", "rules/x.yaml"}
     excluded = {t.path.relative_to(root).as_posix() for t in discover([root], Config(root=root, exclude=("b",)))}
     assert excluded == {"a/alerts.yaml", "rules/x.yaml"}
+    (root / "tests").mkdir()
+    (root / "tests" / "fixture.yaml").write_text(RULE)
+    (root / "rules" / "tests").mkdir()
+    (root / "rules" / "tests" / "t.yaml").write_text("rule_files: [../x.yaml]\ntests: []\n")
+    anchored = {t.path.relative_to(root).as_posix() for t in discover([root], Config(root=root, exclude=("tests/*",)))}
+    assert anchored == {"a/alerts.yaml", "b/alerts.yaml", "rules/x.yaml", "rules/tests/t.yaml"}
     configured = Config(root=root, configured_paths=frozenset({"rules"}))
-    assert {t.path.relative_to(root).as_posix() for t in discover([root], configured)} == {"rules/x.yaml"}
+    assert {t.path.relative_to(root).as_posix() for t in discover([root], configured)} == {"rules/x.yaml",
+                                                                                          "rules/tests/t.yaml"}
+
+
+# --- Python: which files a walk parses (never more run than before) ---------------------------------------
+
+BINDINGS = ["dashboard = Dashboard(title='x')", "dashboards = [Dashboard(title='x')]",
+            "dashboard: Dashboard = Dashboard(title='x')", "dashboard += []", "a, dashboard = 1, Dashboard()",
+            "(dashboard) = Dashboard()", "[dashboard, b] = [Dashboard(), 1]", "for dashboard in [Dashboard()]:\n    pass",
+            "with Dashboard() as dashboard:\n    pass", "import dashboard", "from lib import dashboards",
+            "from lib import (\n    x,\n    dashboard\n)", "if (dashboard := Dashboard()):\n    pass",
+            "dashboard \\\n    = Dashboard()", "ｄashboard = Dashboard()", "x = 1  # a dashboard: no binding",
+            "def f():\n    dashboard = Dashboard()", "print('dashboard == 1')", "dashboard == Dashboard()"]
+
+
+@pytest.mark.parametrize("binding", BINDINGS)
+def test_a_walk_tells_dashboard_files_as_the_syntax_tree_does(tmp_path, binding):
+    from obslint.dashboards.sandbox import is_dashboard_file as by_syntax
+    from obslint.engine.discover import is_dashboard_file
+
+    path = tmp_path / "board.py"
+    path.write_text("from grafanalib.core import Dashboard\n" + binding + "\n", encoding="utf-8")
+    assert is_dashboard_file(path, False) == by_syntax(path, False)
+
+
+@pytest.mark.parametrize("module", [
+    "def f():\n    pass\nif True:\n    dashboard = Dashboard()\n",
+    "class C:\n    pass\ntry:\n    dashboard = Dashboard()\nexcept Exception:\n    pass\n",
+    "@decorate\ndef f():\n    dashboard = 1\n\n# a comment\ndashboard = Dashboard()\n",
+    "def f(): pass\ndashboards = [Dashboard()]\n",
+    "def f():\n    dashboard = Dashboard()\n    return dashboard\n",  # not bound at module level
+    "class C:\n    dashboard = Dashboard()\n",
+    "X = '''\ndef g():\n'''\ndashboard = Dashboard()\n",
+])
+def test_bindings_inside_functions_and_classes_are_not_the_modules(tmp_path, module):
+    from obslint.dashboards.sandbox import is_dashboard_file as by_syntax
+    from obslint.engine.discover import is_dashboard_file
+
+    path = tmp_path / "board.py"
+    path.write_text("from grafanalib.core import Dashboard\n" + module, encoding="utf-8")
+    assert is_dashboard_file(path, False) == by_syntax(path, False)

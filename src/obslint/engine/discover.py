@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +72,10 @@ def _excluded(path: Path, resolved: Path, config: Config) -> bool:
         relative = resolved.relative_to(resolve(config.root)).as_posix()
     except ValueError:
         relative = path.as_posix()
+    # a pattern matches the path, its name, or (for a folder) the files in it
+    inside = relative + "/-"
     return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
-               or fnmatch.fnmatch(relative, pattern.rstrip("/") + "/*")
+               or fnmatch.fnmatch(relative, pattern.rstrip("/") + "/*") or fnmatch.fnmatch(inside, pattern)
                for pattern in config.exclude)
 
 
@@ -165,17 +168,40 @@ def _check_readable(path: Path) -> None:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+# where a module's text can bind `dashboard` or `dashboards`: an assignment or annotation, a tuple or
+# parenthesised target, `for`/`with ... as`/`import`, the walrus (a superset: false alarms are only parsed)
+_MAY_BIND = re.compile(rb"(?<![\w.])dashboards?\s*(?:\\\s*)?(?:[-+*/%|&^@]?=(?!=)|:|,|\)|\]|in\b)|"
+                       rb"\b(?:as|for|import)\b[^\n#]*(?<![\w.])dashboards?(?!\w)")
+
+
+def _may_bind_at_module_level(data: bytes) -> bool:
+    """Whether a line outside the module's functions and classes may bind `dashboard` (a superset: a line
+    that starts a top-level `def`, `class` or decorator opens a body that lasts until the next line that
+    starts at column 0; a string's lines at column 0 end it early, which only means more is parsed)."""
+    if not _MAY_BIND.search(data):
+        return False
+    in_body = False
+    outside = []
+    for line in data.split(b"\n"):
+        first = line[:1]
+        if first and first not in b" \t\r\x0c#":
+            in_body = line.startswith((b"def ", b"class ", b"async ", b"@"))
+        if not in_body:
+            outside.append(line)
+    return bool(_MAY_BIND.search(b"\n".join(outside)))
+
+
 def is_dashboard_file(path: Path, in_dashboards_folder: bool) -> bool:
     """Whether a Python file is a dashboard file (obslint.dashboards.sandbox, from its syntax tree). A walk
-    meets every module of a repository: one whose text never says `dashboard` cannot bind it, and is not
-    parsed (Python reads identifiers in NFKC form, so only ASCII text is told apart this way)."""
+    meets every module of a repository: one whose text cannot bind `dashboard` anywhere is not parsed
+    (Python reads identifiers in NFKC form, so only ASCII text is told apart this way)."""
     if not in_dashboards_folder:
         try:
             with open(path, "rb") as fh:
                 data = fh.read(2 * 1024 * 1024 + 1)
         except OSError:
             return False
-        if b"dashboard" not in data and data.isascii():
+        if data.isascii() and not _may_bind_at_module_level(data):
             return False
     from obslint.dashboards.sandbox import is_dashboard_file as told_by_syntax
 
