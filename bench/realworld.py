@@ -30,8 +30,9 @@ and, when `obslint check --help` mentions --show-files,
 which is expected to print a JSON list of {"path": ..., "kind": ..., "kinds": [...]}: the files obslint
 read and the kind it read each as (`kinds`: every part of a file, a ConfigMap holding rules and a
 dashboard, say) (a kind such as "skipped", "ignored", "irrelevant", "unknown" or "none" counts
-as not read; "yaml"/"unparsed" as opened but not parseable; a kind of another family as misread). Without --show-files, "read" is only known for files with a finding, and
-the kind a file was read as is inferred from its findings' check kinds (`obslint checks`).
+as not read; "yaml"/"unparsed" as opened but not parseable; a kind of another family as misread).
+Without --show-files, "read" is only known for files with a finding, and the kind a file was read as
+is inferred from its findings' check kinds (`obslint checks`).
 
 SAFETY: an obslint that executes Python files it finds must not be pointed at strangers' code.
 --copy-without-python DIR copies each checkout to DIR/<name> without any *.py file and runs there
@@ -329,7 +330,7 @@ def table(rows: list[list], header: list[str]) -> str:
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     lines = []
     for i, r in enumerate(cells):
-        lines.append("  ".join(c.rjust(w) if j else c.ljust(w) for j, (c, w) in enumerate(zip(r, widths))))
+        lines.append("  ".join(c.rjust(w) if j else c.ljust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))))
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -353,7 +354,7 @@ def human(results: dict, meta: dict) -> str:
                e.get("out-of-scope", 0), relevant, nof, mis]
         rows.append(row)
         for k, v in zip(["findings", "error", "warning", "info", "err_rel", "err_tmpl", "err_irr", "err_unl",
-                         "err_oos", "relevant", "nofind", "misread"], row[2:]):
+                         "err_oos", "relevant", "nofind", "misread"], row[2:], strict=True):
             tot[k] += v
     rows.append(["TOTAL", "", tot["findings"], tot["error"], tot["warning"], tot["info"], tot["err_rel"],
                  tot["err_tmpl"], tot["err_irr"], tot["err_unl"], tot["err_oos"], tot["relevant"], tot["nofind"],

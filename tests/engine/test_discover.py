@@ -136,7 +136,8 @@ def test_exclude_and_configured_paths_narrow_the_walk(tmp_path):
 
 BINDINGS = ["dashboard = Dashboard(title='x')", "dashboards = [Dashboard(title='x')]",
             "dashboard: Dashboard = Dashboard(title='x')", "dashboard += []", "a, dashboard = 1, Dashboard()",
-            "(dashboard) = Dashboard()", "[dashboard, b] = [Dashboard(), 1]", "for dashboard in [Dashboard()]:\n    pass",
+            "(dashboard) = Dashboard()", "[dashboard, b] = [Dashboard(), 1]",
+            "for dashboard in [Dashboard()]:\n    pass",
             "with Dashboard() as dashboard:\n    pass", "import dashboard", "from lib import dashboards",
             "from lib import (\n    x,\n    dashboard\n)", "if (dashboard := Dashboard()):\n    pass",
             "dashboard \\\n    = Dashboard()", "ｄashboard = Dashboard()", "x = 1  # a dashboard: no binding",

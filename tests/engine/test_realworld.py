@@ -303,3 +303,22 @@ def test_unit_tests_of_generated_rule_files_are_said_as_info(tmp_path):
     (root / ".gitignore").write_text("prometheus_alerts.yaml\nprometheus_rules.yaml\n")
     analysis, _ = check(root)
     assert {(f.code, f.severity) for f in analysis.findings} == {("T001", Severity.INFO)}
+
+
+def test_unreadable_files_are_reported_when_they_are_obslints_only(tmp_path):
+    (tmp_path / "alerts.yaml").write_bytes(b"groups:\n- name: caf\xe9\n  rules:\n  - alert: A\n    expr: up == 0\n")
+    (tmp_path / "notes.yaml").write_bytes(b"title: caf\xe9\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  a: {image: x}\n  a: {image: y}\n")
+    (tmp_path / "broken.yaml").write_text("groups:\n- name: g\n  rules:\n  - alert: A\n   expr: up\n")
+    analysis, kinds = check(tmp_path)
+    assert sorted((f.path, f.code) for f in analysis.findings) == [("alerts.yaml", "Y002"), ("broken.yaml", "Y001")]
+    assert kinds["notes.yaml"] == kinds["compose.yaml"] == ["unparsed"]
+
+
+def test_a_configmap_value_holding_a_template_is_said_once_as_info(tmp_path):
+    # a ConfigMap whose rule file is rendered by Helm's `tpl`: not YAML until rendered
+    (tmp_path / "rules-cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: rules}\ndata:\n  alerts.yml: |\n    groups:\n"
+        "    - name: g\n      rules:\n      {{- toYaml .Values.rules | nindent 6 }}\n")
+    analysis, _ = check(tmp_path)
+    assert [(f.code, f.severity, f.line) for f in analysis.findings] == [("Y008", Severity.INFO, 5)]

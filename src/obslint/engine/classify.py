@@ -222,7 +222,9 @@ def _file_text(key: ScalarNode, value: ScalarNode, parts: list[Part], where: str
     try:
         documents = yamlload.load_embedded(value, max_nodes=max_nodes)
     except yamlload.YamlError as exc:
-        if LOOKS_OURS.search(text):
+        if is_template(text):  # rendered by Helm's tpl or the like
+            parts.append(Part(TEMPLATE, "template", at=key, note=f"`{key.text}` holds a template"))
+        elif LOOKS_OURS.search(text):
             parts.append(Part(YAML_ERROR, "unparsed", at=key, error=exc, note=key.text))
         return
     for document in documents:

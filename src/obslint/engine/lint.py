@@ -189,6 +189,11 @@ def _unreadable(target: Target, text: str | None, error, collector: Collector, o
     ours = target.explicit or target.place is not None or target.path.suffix == ".rules"
     if text is not None and _v1_rules(target, text, collector, outcome):
         return
+    if text is None and error.kind == "encoding":  # what it says, as far as it can be read
+        try:
+            ours = ours or classify.looks_ours(target.path.read_bytes().decode("utf-8", errors="replace"))
+        except OSError:
+            pass
     if text is not None and error.kind in ("syntax", "duplicate-key") and classify.is_template(text):
         _template(target, None, collector, outcome, text=text)
         return
