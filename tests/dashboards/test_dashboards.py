@@ -61,6 +61,34 @@ def test_findings_point_at_the_line_that_built_the_panel(tmp_path):
     assert (finding.code, finding.line) == ("D006", 9)
 
 
+NESTED = """from grafanalib.core import Dashboard, Row, Target, TimeSeries
+
+dashboard = Dashboard(
+    title="Nested", uid="nested",
+    rows=[
+        Row(panels=[
+            TimeSeries(title="OK", unit="short",
+                       targets=[Target(expr="up")]),
+            TimeSeries(
+                title="Bad",
+                unit="requests/s",
+                targets=[Target(expr="up")],
+            ),
+        ]),
+    ],
+){tail}
+"""
+
+
+@pytest.mark.parametrize("tail", ["", ".auto_panel_ids()", "\\\n    .auto_panel_ids()"])
+def test_a_panel_nested_in_a_row_is_at_its_own_line(tmp_path, tail):
+    # a legacy Row copies its panels (attr.evolve, to balance their spans) and auto_panel_ids() copies
+    # every panel again: the copies are where the user built the originals
+    root = dashboard_project(tmp_path, {"nested.py": NESTED.format(tail=tail)})
+    [finding] = lint_paths([root], Config(root=root))
+    assert (finding.code, finding.line) == ("D006", 9)
+
+
 def test_compiled_json_is_modern_and_byte_identical_across_runs(tmp_path):
     text = '''from grafanalib.core import Dashboard, Row, Stat, Target, Threshold, TimeSeries
 
