@@ -143,6 +143,23 @@ def test_duplicate_uids_across_files(tmp_path):
     assert finding.code == "D015" and finding.path.endswith("b.py") and "a.py" in finding.message
 
 
+def test_a_copy_of_a_dashboard_in_another_file_is_not_a_duplicate(tmp_path):
+    # the same dashboard as a JSON file and inside the ConfigMap that ships it (no uid: a warning, Grafana loads
+    # it); then a different one of the same title
+    doc = {"title": "Prometheus Stats", "schemaVersion": 39, "panels": []}
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs/stats.json").write_text(json.dumps(doc))
+    (tmp_path / "manifests-all.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dashboards}\ndata:\n"
+        f"  stats.json: '{json.dumps(doc)}'\n")
+    findings = lint_paths([tmp_path], Config(root=tmp_path))
+    assert [(f.code, f.severity.name) for f in findings if f.code in ("D015", "D016")] == [("D016", "WARNING")] * 2
+    (tmp_path / "configs/other.json").write_text(json.dumps(dict(doc, uid="other")))
+    findings = lint_paths([tmp_path], Config(root=tmp_path))
+    [duplicate] = [f for f in findings if f.code == "D015"]
+    assert duplicate.path.endswith("other.json")
+
+
 @pytest.mark.parametrize("expr", [
     'sum by (job) (rate(http_requests_total{job=~"$job", instance=~"${instance:regex}"}[$__rate_interval]))',
     "increase(x_total[$__range]) / $__range_s",

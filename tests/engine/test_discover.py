@@ -107,12 +107,16 @@ def test_a_walk_leaves_out_dependencies_build_output_ignored_and_hidden_folders(
         "charts/app/charts/sub/values.yaml": "a: 1\n",
         "charts/app/templates/rule.yaml": "{{- if .Values.x }}\n",
         "charts/app/values.yaml": "a: 1\n",
+        "grafana/dns.dashboard.py": "x = 1\n",
+        "grafana/dns.json": "{}",  # what grafanalib's generate-dashboard made of dns.dashboard.py
+        "grafana/other.json": "{}",
         ".gitignore": "generated/\n",
     })
     found = {p.relative_to(root).as_posix(): kind for p, kind in walk(root, Config(root=root))}
     assert found == {"monitoring/alerts.yaml": "unknown", "site/dist/alerts.yaml": "unknown",
                      "charts/app/Chart.yaml": "unknown",
-                     "charts/app/values.yaml": "unknown", "charts/app/templates/rule.yaml": "helm-template"}
+                     "charts/app/values.yaml": "unknown", "charts/app/templates/rule.yaml": "helm-template",
+                     "grafana/dns.dashboard.py": None, "grafana/other.json": "json"}
 
 
 def test_exclude_and_configured_paths_narrow_the_walk(tmp_path):

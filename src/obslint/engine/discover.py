@@ -8,7 +8,8 @@ folders of other tools' making: dependencies (node_modules, vendor, bower_compon
 virtualenvs), build output (dist, build, target, and obslint's own build output: the configured
 `build.out` and any folder holding `.obslint-build.json`, whose inputs are linted already), caches
 (__pycache__), and a Helm chart's `charts/` folder of subcharts (dependencies, often archives). Files
-under a chart's `templates/` are Helm templates: not YAML until rendered.
+under a chart's `templates/` are Helm templates: not YAML until rendered. A `X.json` beside a
+`X.dashboard.py` is what grafanalib's `generate-dashboard` made of it: the source is linted, not its output.
 
 The folders of obslint's own layout (`rules/`, `alertmanager/`, `dashboards_py/`) tell what a file there
 is when its content does not: a `rules/` file that is no known kind is linted as a rule file,
@@ -41,6 +42,7 @@ SKIPPED_FOLDERS = {
     "venv": "a Python virtualenv", "__pycache__": "Python's bytecode cache",
 }
 BUILD_MARKER = ".obslint-build.json"
+GENERATED_FROM = ".dashboard.py"  # X.json beside X.dashboard.py is that file's output (grafanalib's convention)
 PLACE_HINTS = ("rules", "rule-tests", "route-tests", "alertmanager")
 
 
@@ -274,6 +276,8 @@ def walk(directory: Path, config: Config, skipped: list[Skipped] | None = None) 
             path = Path(top) / name
             if suffix in YAML_SUFFIXES or suffix == RULES_SUFFIX:
                 found.append((path, "helm-template" if chart_templates else "unknown"))
+            elif suffix == ".json" and stem + GENERATED_FROM in names_here:
+                note(str(path), f"built from {stem}{GENERATED_FROM} (grafanalib's generate-dashboard), which is linted")
             elif suffix == ".json":
                 found.append((path, "json"))
             elif suffix == ".py":
