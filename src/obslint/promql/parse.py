@@ -330,7 +330,8 @@ def _plain(durations_anywhere: bool, quoted_names: bool) -> re.Pattern:
     duration = f"|{_DURATION}" if durations_anywhere else ""
     number = _NUMBER if durations_anywhere else f"(?!{_DURATION}){_NUMBER}"
     offset = f"(?:{_DURATION}|{_NUMBER})" if durations_anywhere else _DURATION
-    openers = r"[{(,]" if quoted_names else r"[{(,][ \t\n\r]*+(?![\"'])"
+    # no quoted names before 3.0, and no empty one after: promql-parser takes by (""), Go does not
+    openers = r"[{(,][ \t\n\r]*+(?!\"\"|'')" if quoted_names else r"[{(,][ \t\n\r]*+(?![\"'])"
     return re.compile(
         rf"(?:{_SPACE}|{_OFFSET}[ \t\n\r]*+-?[ \t\n\r]*+{offset}|(?!{_OFFSET}){_NAME}{duration}"
         rf"|{number}|{_STRING}|{_OPERATOR}|{openers}|[)}}]|{_BRACKETS})*+")
@@ -341,12 +342,21 @@ _PLAIN_2X = _plain(durations_anywhere=True, quoted_names=False)  # 2.54, 2.55
 _PLAIN_3 = _plain(durations_anywhere=True, quoted_names=True)
 
 
+# `offset` where an operand stands is a metric name: the offset pattern would misread what follows
+_OFFSET_AS_NAME = re.compile(r"(?:^|[(,=<>!+\-*/%^{])[ \t\n\r]*+offset(?![\w:])", re.IGNORECASE)
+# A unary plus: promql-parser drops it, and with it the type check Go makes (+"a" and +x[5m] are errors)
+_UNARY_PLUS = re.compile(r"(?:^|[(,=<>!+\-*/%^]|(?<![\w:])(?:and|or|unless|atan2|bool|group_left|group_right)"
+                         r"|(?<![\w:])(?:on|ignoring|group_left|group_right)[ \t\n\r]*+\([^()]*+\))[ \t\n\r]*+\+",
+                         re.IGNORECASE)
+
+
 def _needs_tokens(text: str, dialect: versions.Dialect) -> bool:
     """Whether the expression may hold something only the grammar judges right (see _PLAIN_3)."""
     version = dialect.version
     pattern = (_PLAIN_3 if version >= versions.UTF8_NAMES_SINCE else
                _PLAIN_2X if version >= versions.NUMBER_DURATION_SINCE else _PLAIN_OLD)
-    return not text.strip() or pattern.fullmatch(text) is None
+    return (not text.strip() or pattern.fullmatch(text) is None or ("+" in text and _UNARY_PLUS.search(text))
+            or (("offset" in text or "OFFSET" in text) and _OFFSET_AS_NAME.search(text) is not None))
 
 
 def _plain_ast_ok(result: ParsedExpr, dialect: versions.Dialect) -> bool:
