@@ -129,15 +129,26 @@ def _lex_spec(d: Dialect) -> _LexSpec:
     )
 
 
+_NAME_RUN = re.compile(r"[A-Za-z0-9_:]*")
+_LABEL_RUN = re.compile(r"[A-Za-z0-9_]*")
+_SPACE_RUN = re.compile(r"[ \t\n\r]*")
+_PLAIN_STRING = {'"': re.compile(r'"[^"\\\n\ufffd]*"'), "'": re.compile(r"'[^'\\\n\ufffd]*'")}
+
+
 class _LexError(Exception):
     def __init__(self, message: str, start: int):
         super().__init__(message)
         self.start = start
 
 
+_SPECS: dict[Dialect, _LexSpec] = {}
+
+
 def lex(text: str, d: Dialect) -> list[Tok]:
     """The tokens Go's lexer of this version makes, comments left out; ends with EOF or ERROR."""
-    spec = _lex_spec(d)
+    spec = _SPECS.get(d)
+    if spec is None:
+        spec = _SPECS[d] = _lex_spec(d)
     toks: list[Tok] = []
     try:
         _Lexer(text, spec, toks).run()
@@ -192,9 +203,7 @@ class _Lexer:
             c = s[i]
             nxt = s[i + 1] if i + 1 < n else ""
             if c in _SPACE:
-                i += 1
-                while i < n and s[i] in _SPACE:
-                    i += 1
+                i = _SPACE_RUN.match(s, i).end()
             elif c in ",*/%+-^@":
                 self.emit(c, i, i + 1)
                 i += 1
@@ -307,9 +316,12 @@ class _Lexer:
             if c in _SPACE:
                 i += 1
             elif self.name_start(c):
-                j = i + 1
-                while j < n and self.name_continue(s[j]):
-                    j += 1
+                if self.spec.utf8_names:
+                    j = i + 1
+                    while j < n and self.name_continue(s[j]):
+                        j += 1
+                else:
+                    j = _LABEL_RUN.match(s, i).end()
                 self.emit("IDENT", i, j)
                 i = j
             elif c == ",":
@@ -408,9 +420,12 @@ class _Lexer:
 
     def keyword_or_identifier(self, i: int) -> int:
         s, n = self.s, self.n
-        j = i
-        while j < n and (self.name_continue(s[j]) or s[j] == ":"):
-            j += 1
+        if self.spec.utf8_names:
+            j = i
+            while j < n and (self.name_continue(s[j]) or s[j] == ":"):
+                j += 1
+        else:
+            j = _NAME_RUN.match(s, i).end()
         word = s[i:j]
         lower = word.lower()
         if word.isascii() and (lower in self.spec.keywords or lower in ("inf", "nan")):
@@ -551,6 +566,11 @@ class _Lexer:
     def string(self, i: int) -> int:
         s, n = self.s, self.n
         quote = s[i]
+        plain = _PLAIN_STRING[quote].match(s, i)
+        if plain is not None:  # no escape: the value is what is between the quotes
+            j = plain.end()
+            self.emit("STRING", i, j, s[i + 1:j - 1])
+            return j
         j = i + 1
         while True:
             if j >= n or s[j] == "\n":
@@ -924,7 +944,8 @@ def legacy_label_name(name: str) -> bool:
 class Parser:
     def __init__(self, text: str, tokens: list[Tok], d: Dialect):
         self.text = text
-        self.toks = tokens
+        self.toks = tokens + [tokens[-1]] * 3  # the parser looks at most three tokens past the last
+        self.kinds = [tok.kind for tok in self.toks]
         self.d = d
         self.i = 0
         self.errors: list[tuple[int, str, str]] = []  # (offset, message, kind)
@@ -934,16 +955,14 @@ class Parser:
     # token access
 
     def peek(self, k: int = 0) -> Tok:
-        index = min(self.i + k, len(self.toks) - 1)
-        tok = self.toks[index]
+        tok = self.toks[self.i + k]
         if tok.kind == "ERROR" and k == 0 and not self.lex_error_seen:
             self.lex_error_seen = True
             self.errors.append((tok.start, tok.value, "syntax"))
         return tok
 
     def kind(self, k: int = 0) -> str:
-        index = min(self.i + k, len(self.toks) - 1)
-        return self.toks[index].kind
+        return self.kinds[self.i + k]
 
     def next(self) -> Tok:
         tok = self.peek()
@@ -980,10 +999,6 @@ class Parser:
         if self.kind() != kind:
             raise self.unexpected(context, expected)
         return self.next()
-
-    def too_old(self, start: int, what: str, since: tuple[int, int]) -> None:
-        self.error(start, f"{what} needs Prometheus {versions.fmt(since)} or newer; the target is "
-                          f"{versions.fmt(self.d.version)}", "version")
 
     # entry
 
@@ -1037,8 +1052,6 @@ class Parser:
             if kind == "offset":
                 tok = self.next()
                 node = self.offset(node, tok)
-                if self.kind() == "offset":  # %nonassoc OFFSET
-                    raise self.unexpected()
             elif kind == "[":
                 node = self.brackets(node)
             elif kind == "@":
@@ -1189,14 +1202,10 @@ class Parser:
         func = self.d.function(name)
         if func is None:
             known = versions.FUNCTIONS.get(name)
-            if name in versions.AGGREGATION_SINCE and not self.d.has(versions.AGGREGATION_SINCE[name]):
-                self.too_old(name_tok.start, f'aggregation "{name}"', versions.AGGREGATION_SINCE[name])
-            elif known is not None and self.d.version < known.since:
-                self.too_old(name_tok.start, f'function "{name}"', known.since)
-            elif known is not None and known.until is not None:
+            if known is not None and known.until is not None and self.d.version > known.until:
                 self.error(name_tok.start, f'function "{name}" was removed in Prometheus 3.0; use '
                                            f"double_exponential_smoothing", "version")
-            else:
+            else:  # not there yet, or never: parse.py says which release has it
                 self.error(name_tok.start, f"unknown function with name {name!r}")
             return DurationExpr(name_tok.start)  # a placeholder: parsing goes on, the error stands
         if self.d.is_experimental(func) and not self.d.experimental_functions:
@@ -1234,9 +1243,6 @@ class Parser:
                 self.next()
                 self.grouping_labels()
         node = Agg(op, None, None, op_tok.start)
-        since = versions.aggregation_since(op)
-        if since is not None and not self.d.has(since):  # the lexer does not know it: never reached
-            self.too_old(op_tok.start, f'aggregation "{op}"', since)
         if not args:
             self.error(op_tok.start, "no arguments for aggregate expression provided")
             return node

@@ -14,6 +14,7 @@ grow quadratically with nesting and with long operator chains, so such input get
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -209,31 +210,45 @@ def _parse_tokenized(text: str, version: tuple[int, int], max_nesting: int,
 def _newer_target_accepting(text: str, dialect: versions.Dialect) -> str | None:
     """When a newer Prometheus, or flags, would have promtool accept what the target refuses: what it
     takes, as the end of a message; None when no version accepts it."""
-    target = versions.fmt(dialect.version)
-    plain = _first_accepting(text, dialect.version, dialect.features)
     every_flag = frozenset(versions.FLAGS)
-    flagged = _first_accepting(text, dialect.version, every_flag, include_target=True)
-    if flagged is not None and (plain is None or flagged < plain):
-        needed = sorted(flag for flag in every_flag - dialect.features if grammar.check(
-            text, versions.dialect(flagged, every_flag - {flag})).error is not None)
+    accepts = functools.lru_cache(maxsize=None)(
+        lambda version, features: grammar.check(text, versions.dialect(version, features)).error is None)
+    if not accepts(versions.NEWEST, every_flag):
+        return None  # a plain error (or one of the few quirks an older release accepted)
+    target = versions.fmt(dialect.version)
+    flagged = _first_accepting(accepts, dialect.version, every_flag, include_target=True)
+    plain = _first_accepting(accepts, max(dialect.version, flagged), dialect.features,
+                             include_target=flagged > dialect.version)
+    if plain is None or flagged < plain:
+        needed = sorted(name for name, flag in versions.FLAGS.items()
+                        if name not in dialect.features and flag.promtool_since is not None
+                        and flag.promtool_since <= flagged
+                        and (flag.always_since is None or flag.always_since > flagged)
+                        and not accepts(flagged, every_flag - {name}))
         flags = " ".join(f"--enable-feature={flag}" for flag in needed)
         with_flags = f"Prometheus {versions.fmt(flagged)} or newer with {flags}" if flagged > dialect.version \
             else flags
         if plain is None:
             return f"this needs {with_flags}; the target is {target}"
         return f"this needs Prometheus {versions.fmt(plain)} or newer ({with_flags}); the target is {target}"
-    if plain is not None:
-        return f"this needs Prometheus {versions.fmt(plain)} or newer; the target is {target}"
-    return None
+    return f"this needs Prometheus {versions.fmt(plain)} or newer; the target is {target}"
 
 
-def _first_accepting(text: str, version: tuple[int, int], features: frozenset[str],
-                     include_target: bool = False) -> tuple[int, int] | None:
-    for later in versions.MINORS:
-        if (later >= version if include_target else later > version) and \
-                grammar.check(text, versions.dialect(later, features)).error is None:
-            return later
-    return None
+def _first_accepting(accepts, version: tuple[int, int], features: frozenset[str], include_target: bool = False
+                     ) -> tuple[int, int] | None:
+    """The first release after `version` (or from it) whose promtool accepts the text, by bisection over
+    the releases that changed the language (versions.CHANGES): a construct, once added, stays."""
+    candidates = ([version] if include_target else []) + [v for v in versions.CHANGES if v > version]
+    if not candidates or not accepts(candidates[-1], features):
+        return None
+    low, high = 0, len(candidates) - 1  # candidates[high] accepts
+    while low < high:
+        middle = (low + high) // 2
+        if accepts(candidates[middle], features):
+            high = middle
+        else:
+            low = middle + 1
+    return candidates[high]
 
 
 def _max_nesting(tokens: list) -> int:

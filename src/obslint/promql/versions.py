@@ -147,6 +147,22 @@ DURATION_FUNCTIONS_SINCE = (3, 12)  # start(), end(), step(), range() as (experi
 MAX_OF_SINCE = (3, 13)  # max_of()/min_of() replace min()/max() in duration expressions
 
 
+def _change_points() -> list[Version]:
+    """The releases in which what promtool accepts changed (for any set of flags)."""
+    points = {since for name, since in globals().items() if name.endswith("_SINCE") and isinstance(since, tuple)}
+    points |= set(AGGREGATION_SINCE.values())
+    for function in FUNCTIONS.values():
+        points.add(function.since)
+        if function.until is not None:
+            points.add((function.until[0], function.until[1] + 1) if function.until != (2, 55) else (3, 0))
+        if function.experimental is not None:
+            points |= {function.experimental[0], (function.experimental[1][0], function.experimental[1][1] + 1)}
+    for flag in FLAGS.values():
+        points |= {v for v in (flag.server_since, flag.promtool_since, flag.always_since) if v is not None}
+    points |= {(3, 15), (3, 16)}  # grammar fixes of 3.15 and 3.16 (see grammar.py)
+    return sorted(p for p in points if OLDEST < p <= NEWEST)
+
+
 def function_since(name: str) -> Version | None:
     """The first version whose PromQL knows function `name` (None: every supported version)."""
     function = FUNCTIONS.get(name)
@@ -211,3 +227,6 @@ class Dialect:
 @functools.lru_cache(maxsize=256)
 def dialect(version: Version, features: frozenset[str] = frozenset()) -> Dialect:
     return Dialect(normalize(version), frozenset(features))
+
+
+CHANGES = _change_points()

@@ -1,0 +1,207 @@
+"""obslint's PromQL verdict against the real promtool of each target version, flags included.
+
+For each target (Debian's promtool 2.42, and 2.53, 3.0, 3.5 and 3.16 built into the oracle cache by
+scripts/oracles.sh) and with no flag or every PromQL flag: every expression of the shared corpus and
+a generated set (tests/promql/promql_gen.py: the whole language, new syntax included, valid and
+not) get the same accept/refuse verdict from `parse_expr` as from `promtool check rules`, and every
+shared-corpus rule file the same verdict from `obslint check` as from promtool. promtool reports
+every rule's error, so each batch of expressions is one rule file (one rule per expression) and
+one promtool run. Agreement figures are printed and written to test-artifacts/promql-versions.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, IN_CI, REPO, _need
+
+from obslint.promql import versions
+from obslint.promql.parse import parse_expr
+
+pytestmark = pytest.mark.oracle
+
+# the pinned oracles (scripts/oracles.txt on the oracles branch): target -> release
+RELEASES = {(2, 53): "2.53.4", (3, 0): "3.0.1", (3, 5): "3.5.5", (3, 16): "3.16.0"}
+TARGETS = [(2, 42), *RELEASES]
+# the flags each promtool honours (others it warns about and ignores); the server may know more
+FLAG_SETS = {"no flags": frozenset(), "every flag": frozenset(versions.FLAGS)}
+GENERATED = int(os.environ.get("OBSLINT_ORACLE_GENERATED", "3000"))
+BATCH = 1000  # rules per promtool run
+ARTIFACT = REPO / "test-artifacts" / "promql-versions.json"
+_RULE_ERROR = re.compile(r'group "g", rule (\d+), "r\d+": could not parse expression: (?:(\d+):(\d+): )?'
+                         r"(?:parse error: )?(.*)")
+
+
+def promtool_for(target: tuple[int, int]) -> str:
+    if target == (2, 42):
+        path = shutil.which("promtool")
+        if path is None:
+            _need("promtool 2.42", "apt-get install -y prometheus")
+        return path
+    cache = Path(os.environ.get("OBSLINT_ORACLE_DIR", Path.home() / ".cache" / "obslint" / "oracles"))
+    path = cache / f"prometheus-{RELEASES[target]}" / "promtool"
+    if not os.access(path, os.X_OK):
+        _need(f"promtool {RELEASES[target]}", f"scripts/oracles.sh builds it into {path}")
+    return str(path)
+
+
+def rule_file(exprs: list[str]) -> str:
+    """One group, one recording rule per expression (JSON strings are YAML strings)."""
+    lines = ["groups:", "- name: g", "  rules:"]
+    for i, expr in enumerate(exprs):
+        lines.append(f"  - record: r{i}")
+        lines.append(f"    expr: {json.dumps(expr, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def promtool_verdicts(promtool: str, exprs: list[str], workdir: Path, features: frozenset[str]
+                      ) -> list[tuple[bool, tuple[int, int] | None]]:
+    """promtool's verdict on each expression: (accepted, line and byte column of its error)."""
+    flags = [f"--enable-feature={','.join(sorted(features))}"] if features else []
+    batches = [exprs[i:i + BATCH] for i in range(0, len(exprs), BATCH)]
+    paths = []
+    for n, batch in enumerate(batches):
+        path = workdir / f"batch{n}.yml"
+        path.write_text(rule_file(batch), encoding="utf-8")
+        paths.append(path)
+
+    def run(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([promtool, "check", "rules", *flags, str(path)], capture_output=True, text=True,
+                              timeout=300)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(run, paths))
+    verdicts: list[tuple[bool, tuple[int, int] | None]] = []
+    for batch, proc in zip(batches, runs, strict=True):
+        errors: dict[int, tuple[int, int] | None] = {}
+        for line in proc.stderr.splitlines():
+            match = _RULE_ERROR.search(line)
+            if match:
+                errors.setdefault(int(match.group(1)) - 1, (int(match.group(2)), int(match.group(3)))
+                                  if match.group(2) else None)
+        if not errors:
+            assert proc.returncode == 0 and f"SUCCESS: {len(batch)} rules found" in proc.stdout, proc.stderr[:2000]
+        verdicts.extend((i not in errors, errors.get(i)) for i in range(len(batch)))
+    return verdicts
+
+
+def our_position(expr: str, offset: int | None) -> tuple[int, int] | None:
+    """line:column of an offset as Go counts them (columns in bytes)."""
+    if offset is None:
+        return None
+    before = expr[:offset]
+    line = before.count("\n") + 1
+    column = len(before[before.rfind("\n") + 1:].encode("utf-8")) + 1
+    return line, column
+
+
+def record(name: str, figures: dict) -> None:
+    print(f"\n{name}: {figures}")
+    ARTIFACT.parent.mkdir(exist_ok=True)
+    try:
+        data = json.loads(ARTIFACT.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data[name] = figures
+    ARTIFACT.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def compare(target, features, exprs, tmp_path, name) -> list:
+    promtool = promtool_for(target)
+    start = time.monotonic()
+    theirs = promtool_verdicts(promtool, exprs, tmp_path, features)
+    promtool_seconds = time.monotonic() - start
+    start = time.monotonic()
+    ours = [parse_expr(expr, target, features=features) for expr in exprs]
+    our_seconds = time.monotonic() - start
+    mismatches, same_position, refused = [], 0, 0
+    for expr, parsed, (ok, position) in zip(exprs, ours, theirs, strict=True):
+        if parsed.ok != ok:
+            mismatches.append((expr, parsed.ok, [p.message for p in parsed.problems][:1]))
+        elif not ok:
+            refused += 1
+            ours_at = our_position(expr, parsed.problems[0].offset)
+            same_position += ours_at == position
+    record(name, {"agree": len(exprs) - len(mismatches), "of": len(exprs),
+                  "refused by both": refused, "same error position": same_position,
+                  "promtool seconds": round(promtool_seconds, 2), "obslint seconds": round(our_seconds, 2)})
+    return mismatches
+
+
+def corpus_expressions() -> list[str]:
+    path = CORPUS / "exprs" / "verdicts.jsonl"
+    if not path.exists():
+        _need("the shared corpus", f"expected it at {CORPUS}")
+    exprs = [json.loads(line)["expr"] for line in path.open(encoding="utf-8")]
+    return list(dict.fromkeys(exprs))
+
+
+def generated_expressions() -> list[str]:
+    import promql_gen
+
+    return promql_gen.batch(seed=16, count=GENERATED)
+
+
+def _id(value) -> str:
+    return versions.fmt(value) if isinstance(value, tuple) else str(value)
+
+
+@pytest.mark.parametrize("flags", list(FLAG_SETS))
+@pytest.mark.parametrize("target", TARGETS, ids=_id)
+def test_corpus_expressions_get_promtools_verdict(target, flags, tmp_path):
+    exprs = corpus_expressions()
+    assert len(exprs) > 3000
+    mismatches = compare(target, FLAG_SETS[flags], exprs, tmp_path, f"corpus expressions {_id(target)} {flags}")
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("flags", list(FLAG_SETS))
+@pytest.mark.parametrize("target", TARGETS, ids=_id)
+def test_generated_expressions_get_promtools_verdict(target, flags, tmp_path):
+    exprs = generated_expressions()
+    mismatches = compare(target, FLAG_SETS[flags], exprs, tmp_path, f"generated expressions {_id(target)} {flags}")
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=_id)
+def test_corpus_rule_files_get_promtools_verdict(target):
+    from test_rulefiles import OWN_RULE_CHECKS, validation_errors
+
+    from obslint.config import Config
+    from obslint.lint import lint_paths
+
+    promtool = promtool_for(target)
+    files = sorted(p for p in (CORPUS / "rules").glob("*/*") if p.suffix in (".yml", ".yaml"))
+    if not files:
+        _need("the shared corpus", f"expected it at {CORPUS}")
+    config = Config(prometheus_version=target, disable=OWN_RULE_CHECKS)
+
+    def verdict(path: Path) -> bool:
+        proc = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True, text=True, timeout=120)
+        return proc.returncode == 0
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        theirs = list(pool.map(verdict, files))
+    mismatches = {}
+    for path, ok in zip(files, theirs, strict=True):
+        ours = not validation_errors(lint_paths([path], config))
+        if ours != ok:
+            mismatches[f"{path.parent.name}/{path.name}"] = ours
+    record(f"corpus rule files {_id(target)}", {"agree": len(files) - len(mismatches), "of": len(files)})
+    assert mismatches == {}
+
+
+def test_every_oracle_is_there_in_ci():
+    """In CI every pinned promtool must be there (the tests above fail rather than skip)."""
+    if not IN_CI:
+        pytest.skip("only in CI")
+    for target in TARGETS:
+        assert promtool_for(target)
