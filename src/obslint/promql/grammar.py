@@ -262,10 +262,10 @@ class _Lexer:
                 self.paren += 1
                 i += 1
             elif c == ")":
-                self.emit(")", i, i + 1)
                 self.paren -= 1
-                if self.paren < 0:
-                    raise _LexError("unexpected right parenthesis ')'", i)
+                if self.paren < 0:  # Go's error item takes the place of the token, after it
+                    raise _LexError("unexpected right parenthesis ')'", i + 1)
+                self.emit(")", i, i + 1)
                 i += 1
             elif c == "{":
                 self.emit("{", i, i + 1)
@@ -369,11 +369,11 @@ class _Lexer:
             self.got_colon = False
             return i + 1, "stmt"
         if c == ":":
-            self.emit(":", i, i + 1)
             if not self.got_duration:
-                raise _LexError("unexpected colon before duration in duration expression", i)
+                raise _LexError("unexpected colon before duration in duration expression", i + 1)
             if self.got_colon:
-                raise _LexError("unexpected repeated colon in duration expression", i)
+                raise _LexError("unexpected repeated colon in duration expression", i + 1)
+            self.emit(":", i, i + 1)
             self.got_colon = True
             return i + 1, "durexpr"
         if c == "(":
@@ -381,10 +381,10 @@ class _Lexer:
             self.paren += 1
             return i + 1, "durexpr"
         if c == ")":
-            self.emit(")", i, i + 1)
             self.paren -= 1
             if self.paren < 0:
-                raise _LexError("unexpected right parenthesis ')'", i)
+                raise _LexError("unexpected right parenthesis ')'", i + 1)
+            self.emit(")", i, i + 1)
             return i + 1, "durexpr"
         if c in _SPACE:
             while i < n and s[i] in _SPACE:
@@ -962,7 +962,10 @@ class Parser:
         return tok
 
     def kind(self, k: int = 0) -> str:
-        return self.kinds[self.i + k]
+        kind = self.kinds[self.i + k]
+        if kind == "ERROR" and k == 0 and not self.lex_error_seen:  # yacc's lookahead: lexing it reports it
+            self.peek()
+        return kind
 
     def next(self) -> Tok:
         tok = self.peek()
@@ -1022,11 +1025,17 @@ class Parser:
             if prec is None or prec < min_prec:
                 return left
             op = self.next()
+            last = self.i - 2  # the left operand's last token (anchored/smoothed are not part of its range)
+            while last > 0 and self.kinds[last] in ("anchored", "smoothed"):
+                last -= 1
+            op_start = self.toks[last].end if last >= 0 else op.start
+            while op_start < op.start and self.text[op_start] in _SPACE:
+                op_start += 1
             if kind in ("</", ">/"):
                 self.edits.append((op.start, op.end, kind[0] + " "))
             mods = self.bin_modifier()
             right = self.expr(prec if kind == "^" else prec + 1)
-            node = Binary(kind, left, right, op.start, mods)
+            node = Binary(kind, left, right, op_start, mods)
             if mods.get("fill") and not self.d.flag_on(versions.BINOP_FILL_MODIFIERS):
                 self.error(node.start, self.d.flag_problem(versions.BINOP_FILL_MODIFIERS,
                                                            "a fill(), fill_left() or fill_right() modifier"),
@@ -1223,13 +1232,18 @@ class Parser:
             args.append(self.expr(0))
             if self.kind() == ",":
                 comma = self.next()
-                if self.kind() == ")":
+                if not self.starts_expression(self.kind()):
+                    # yacc reduces `args ,` (an error of its own) before it finds what else is wrong
                     self.error(comma.start, "trailing commas not allowed in function call args")
-                    self.next()
+                    self.expect(")", "", '")"')
                     return args
                 continue
             self.expect(")", "", '"," or ")"')
             return args
+
+    def starts_expression(self, kind: str) -> bool:
+        return (kind in ("NUMBER", "STRING", "(", "{", "IDENT", "METRIC_IDENT", "+", "-") or kind in AGGREGATORS
+                or kind in _METRIC_KEYWORDS or (kind == "DURATION" and self.d.has(versions.NUMBER_DURATION_SINCE)))
 
     def aggregation(self, op_tok: Tok) -> Node:
         op = op_tok.kind
