@@ -39,6 +39,7 @@ class Result(NamedTuple):
     kind: str  # syntax or version (a construct the target or its flags lack)
     edits: list[tuple[int, int, str]]  # (start, end, replacement) making text promql-parser reads
     tokens: list[Tok]
+    notes: list[tuple[int, str]] = []  # (offset, message): experimental constructs a flag lets through
 
 
 # ---------------------------------------------------------------------------------------------
@@ -950,6 +951,7 @@ class Parser:
         self.i = 0
         self.errors: list[tuple[int, str, str]] = []  # (offset, message, kind)
         self.edits: list[tuple[int, int, str]] = []
+        self.notes: dict[str, int] = {}  # experimental constructs a flag lets through -> first offset
         self.lex_error_seen = False
 
     # token access
@@ -975,6 +977,17 @@ class Parser:
 
     def error(self, start: int, message: str, kind: str = "syntax") -> None:
         self.errors.append((start, message, kind))
+
+    def flagged(self, flag: str, start: int, subject: str) -> bool:
+        """Whether promtool takes `subject`, behind `flag`, here; noted when only the flag lets it through."""
+        if not self.d.flag_on(flag):
+            self.error(start, self.d.flag_problem(flag, subject), "version")
+            return False
+        always = versions.FLAGS[flag].always_since
+        if always is None or self.d.version < always:
+            self.notes.setdefault(f"{subject} works only with --enable-feature={flag}: experimental, it may "
+                                  f"change or go in a later Prometheus release", start)
+        return True
 
     def unexpected(self, context: str = "", expected: str = "") -> _Stop:
         tok = self.peek()
@@ -1036,10 +1049,9 @@ class Parser:
             mods = self.bin_modifier()
             right = self.expr(prec if kind == "^" else prec + 1)
             node = Binary(kind, left, right, op_start, mods)
-            if mods.get("fill") and not self.d.flag_on(versions.BINOP_FILL_MODIFIERS):
-                self.error(node.start, self.d.flag_problem(versions.BINOP_FILL_MODIFIERS,
-                                                           "a fill(), fill_left() or fill_right() modifier"),
-                           "version")
+            if mods.get("fill"):
+                self.flagged(versions.BINOP_FILL_MODIFIERS, node.start,
+                             "a fill(), fill_left() or fill_right() modifier")
             left = node
 
     def unary(self) -> Node:
@@ -1217,9 +1229,8 @@ class Parser:
             else:  # not there yet, or never: parse.py says which release has it
                 self.error(name_tok.start, f"unknown function with name {name!r}")
             return DurationExpr(name_tok.start)  # a placeholder: parsing goes on, the error stands
-        if self.d.is_experimental(func) and not self.d.experimental_functions:
-            self.error(name_tok.start, self.d.flag_problem(versions.EXPERIMENTAL_FUNCTIONS,
-                                                           f'the experimental function "{name}"'), "version")
+        if self.d.is_experimental(func):
+            self.flagged(versions.EXPERIMENTAL_FUNCTIONS, name_tok.start, f'the experimental function "{name}"')
         return Call(func, args, name_tok.start)
 
     def call_body(self) -> list:
@@ -1262,9 +1273,8 @@ class Parser:
             return node
         desired = 1
         if op in _PARAM_AGGREGATORS:
-            if op in versions.EXPERIMENTAL_AGGREGATIONS and not self.d.experimental_functions:
-                self.error(op_tok.start, self.d.flag_problem(versions.EXPERIMENTAL_FUNCTIONS,
-                                                             f'the experimental aggregation "{op}"'), "version")
+            if op in versions.EXPERIMENTAL_AGGREGATIONS and not self.flagged(
+                    versions.EXPERIMENTAL_FUNCTIONS, op_tok.start, f'the experimental aggregation "{op}"'):
                 return node
             desired = 2
             node.param = args[0]
@@ -1456,9 +1466,7 @@ class Parser:
 
     def anchored(self, node: Node, kind: str, tok: Tok) -> None:
         d = self.d
-        if not d.flag_on(versions.EXTENDED_RANGE_SELECTORS):
-            self.error(tok.start, d.flag_problem(versions.EXTENDED_RANGE_SELECTORS, f"the {kind} modifier"),
-                       "version")
+        if not self.flagged(versions.EXTENDED_RANGE_SELECTORS, tok.start, f"the {kind} modifier"):
             return
         other = "smoothed" if kind == "anchored" else "anchored"
         target = node.inner if isinstance(node, Matrix) else node
@@ -1580,9 +1588,8 @@ class Parser:
         return node
 
     def dur_gate(self, node: Node) -> None:
-        if self.d.has((3, 16)) or self.d.flag_on(versions.DURATION_EXPR):
-            return
-        self.error(node.start, self.d.flag_problem(versions.DURATION_EXPR, "a duration expression"), "version")
+        if not self.d.has((3, 16)):
+            self.flagged(versions.DURATION_EXPR, node.start, "a duration expression")
 
     def dur_literal(self, check_range: bool = True) -> Num:
         tok = self.next()
@@ -1836,4 +1843,12 @@ def check(text: str, d: Dialect, tokens: list[Tok] | None = None) -> Result:
     if parser.errors:
         start, message, kind = parser.errors[0]
         return Result((start, message), kind, parser.edits, tokens)
-    return Result(None, "", parser.edits, tokens)
+    if d.has((3, 16)) and d.flag_on(versions.UNQUOTED_UTF8_NAMES):
+        for tok in tokens:
+            if tok.kind in ("IDENT", "METRIC_IDENT") and not text[tok.start:tok.end].isascii():
+                parser.notes.setdefault(f"an unquoted UTF-8 name works only with --enable-feature="
+                                        f"{versions.UNQUOTED_UTF8_NAMES}: experimental, it may change or go in a "
+                                        f"later Prometheus release", tok.start)
+                break
+    notes = sorted((offset, what) for what, offset in parser.notes.items())
+    return Result(None, "", parser.edits, tokens, notes)

@@ -196,6 +196,8 @@ def _parse_tokenized(text: str, version: tuple[int, int], max_nesting: int,
                 kind, message = "version", f"{message}: {newer}"
         result.problems.append(Problem(kind, message, offset))
         return result
+    for offset, message in verdict.notes:
+        result.warnings.append(Problem("version", message, offset))
     parser_text = _parser_text(text, verdict, result)
     _register_removed_functions()
     try:
