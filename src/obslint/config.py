@@ -12,13 +12,13 @@ from pathlib import Path
 
 from obslint.findings import Severity
 
-NEWEST_PROMETHEUS = (3, 14)
+NEWEST_PROMETHEUS = (3, 16)  # obslint.promql.versions.NEWEST
 NEWEST_ALERTMANAGER = (0, 34)
 DEFAULT_PATHS = {"rules": ["rules"], "alertmanager": ["alertmanager"], "dashboards": ["dashboards_py"]}
 KNOWN_KEYS = {
     "paths", "exclude", "enable", "disable", "severity", "prometheus-version", "alertmanager-version",
     "max-file-size", "max-yaml-nodes", "promql-max-nesting", "policy", "matcher-mode", "dashboard-schema-version",
-    "build", "catalog", "paging-receivers",
+    "build", "catalog", "paging-receivers", "enable-features",
 }
 BUILD_KEYS = {"out", "folder-annotation", "default-folder", "rule-labels", "dashboard-labels"}
 
@@ -106,6 +106,7 @@ class Config:
     disable: frozenset[str] = frozenset()
     severity: dict = field(default_factory=dict)  # code -> Severity
     prometheus_version: tuple[int, int] = NEWEST_PROMETHEUS
+    enable_features: frozenset[str] = frozenset()  # the Prometheus server's --enable-feature flags
     alertmanager_version: tuple[int, int] = NEWEST_ALERTMANAGER
     matcher_mode: str | None = None  # classic, fallback or utf8; None: the version's default
     max_file_size: int = 10 * 1024 * 1024
@@ -216,6 +217,11 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         raise ConfigError(f"{where}: dashboard-schema-version must be a whole number") from None
     if schema_version < 16:
         raise ConfigError(f"{where}: dashboard-schema-version must be 16 or more (gridPos panels)")
+    features = data.get("enable-features", [])
+    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        raise ConfigError(f"{where}: enable-features must be a list of --enable-feature names, such as "
+                          f'["promql-experimental-functions"]')
+    features = frozenset(name.strip() for value in features for name in value.split(",") if name.strip())
     paging = data.get("paging-receivers", [])
     if not isinstance(paging, list):
         raise ConfigError(f"{where}: paging-receivers must be a list of receiver names")
@@ -238,6 +244,7 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         severity=severity,
         prometheus_version=parse_version(data.get("prometheus-version", "%d.%d" % NEWEST_PROMETHEUS),
                                          "prometheus-version"),
+        enable_features=features,
         alertmanager_version=parse_version(data.get("alertmanager-version", "%d.%d" % NEWEST_ALERTMANAGER),
                                            "alertmanager-version"),
         max_file_size=limits["max-file-size"],
