@@ -60,7 +60,8 @@ def lint_rule_file(path: Path, config: Config, collector: Collector | None = Non
     from obslint.rulechecks import check_rule_file
     from obslint.rulefiles import RuleFileValidator
 
-    validator = RuleFileValidator(collector, config.prometheus_version, config.promql_max_nesting)
+    validator = RuleFileValidator(collector, config.prometheus_version, config.promql_max_nesting,
+                                  config.enable_features)
     rule_file = validator.validate(collector.path, [d.root for d in documents])
     report_duplicate_rules(rule_file, collector)
     check_rule_file(rule_file, collector, config)

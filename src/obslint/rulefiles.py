@@ -104,10 +104,12 @@ def is_rule_test_document(root: Node | None) -> bool:
 class RuleFileValidator:
     """Builds a RuleFile from YAML documents and reports rulefmt problems to a Collector."""
 
-    def __init__(self, collector: Collector, version: tuple[int, int], max_nesting: int = 1500):
+    def __init__(self, collector: Collector, version: tuple[int, int], max_nesting: int = 1500,
+                 features: frozenset[str] = frozenset()):
         self.c = collector
         self.version = version
         self.max_nesting = max_nesting
+        self.features = features  # the server's --enable-feature flags
 
     def validate(self, path: str, roots: list[Node | None]) -> RuleFile:
         rule_file = RuleFile(path)
@@ -218,7 +220,7 @@ class RuleFileValidator:
         expr_node = fields.get("expr")
         if isinstance(expr_node, ScalarNode) and not expr_node.is_null and expr_node.text.strip():
             rule.expr, rule.expr_node = expr_node.text, expr_node
-            rule.parsed = parse_expr(expr_node.text, self.version, self.max_nesting)
+            rule.parsed = parse_expr(expr_node.text, self.version, self.max_nesting, self.features)
             if rule.parsed.problems or rule.parsed.warnings:
                 self._promql(rule, label)
         elif expr_node is not None and not isinstance(expr_node, ScalarNode):
