@@ -210,13 +210,22 @@ def test_corpus_rule_files_get_promtools_verdict(target):
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         theirs = list(pool.map(verdict, files))
-    mismatches = {}
+    mismatches = set()
     for path, ok in zip(files, theirs, strict=True):
         ours = not validation_errors(lint_paths([path], config))
         if ours != ok:
-            mismatches[f"{path.parent.name}/{path.name}"] = ours
+            mismatches.add(f"{path.parent.name}/{path.name}")
     record(f"corpus rule files {_id(target)}", {"agree": len(files) - len(mismatches), "of": len(files)})
-    assert mismatches == {}
+    assert mismatches == {name for name, since in RULEFMT_GAPS.items() if target >= since}
+
+
+# Rule files on which obslint and promtool differ for a reason outside PromQL (the rule-file format,
+# rulefiles.py), with the first release they differ in. The test above fails when one is fixed (and
+# when another appears): remove the entry then.
+RULEFMT_GAPS = {
+    # promtool 3.2 and later refuse `{` and `}` in a recording rule's name; obslint accepts them
+    "prometheus-rulefmt-testdata/invalid_record_name.bad.yaml": (3, 2),
+}
 
 
 def test_every_oracle_is_there_in_ci():
