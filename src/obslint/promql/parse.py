@@ -212,28 +212,35 @@ def _parse_tokenized(text: str, version: tuple[int, int], max_nesting: int,
 def _newer_target_accepting(text: str, dialect: versions.Dialect) -> str | None:
     """When a newer Prometheus, or flags, would have promtool accept what the target refuses: what it
     takes, as the end of a message; None when no version accepts it."""
-    every_flag = frozenset(versions.FLAGS)
     accepts = functools.lru_cache(maxsize=None)(
         lambda version, features: grammar.check(text, versions.dialect(version, features)).error is None)
-    if not accepts(versions.NEWEST, every_flag):
+    # the flags that only add (promql-unquoted-utf8-names also refuses `by (a:b)`: tried with and without)
+    every_flag = frozenset(versions.FLAGS) | dialect.features
+    generous = [every_flag, every_flag - {versions.UNQUOTED_UTF8_NAMES}]
+    if not accepts(versions.NEWEST, dialect.features) and not any(accepts(versions.NEWEST, f) for f in generous):
         return None  # a plain error (or one of the few quirks an older release accepted)
     target = versions.fmt(dialect.version)
-    flagged = _first_accepting(accepts, dialect.version, every_flag, include_target=True)
-    plain = _first_accepting(accepts, max(dialect.version, flagged), dialect.features,
-                             include_target=flagged > dialect.version)
-    if plain is None or flagged < plain:
+    plain = _first_accepting(accepts, dialect.version, dialect.features)
+    flagged, flag_set = None, None
+    for features in generous:
+        first = _first_accepting(accepts, dialect.version, features, include_target=True)
+        if first is not None and (flagged is None or first < flagged):
+            flagged, flag_set = first, features
+    if flagged is not None and (plain is None or flagged < plain):
         needed = sorted(name for name, flag in versions.FLAGS.items()
-                        if name not in dialect.features and flag.promtool_since is not None
+                        if name in flag_set and name not in dialect.features and flag.promtool_since is not None
                         and flag.promtool_since <= flagged
                         and (flag.always_since is None or flag.always_since > flagged)
-                        and not accepts(flagged, every_flag - {name}))
+                        and not accepts(flagged, flag_set - {name}))
         flags = " ".join(f"--enable-feature={flag}" for flag in needed)
         with_flags = f"Prometheus {versions.fmt(flagged)} or newer with {flags}" if flagged > dialect.version \
             else flags
         if plain is None:
             return f"this needs {with_flags}; the target is {target}"
         return f"this needs Prometheus {versions.fmt(plain)} or newer ({with_flags}); the target is {target}"
-    return f"this needs Prometheus {versions.fmt(plain)} or newer; the target is {target}"
+    if plain is not None:
+        return f"this needs Prometheus {versions.fmt(plain)} or newer; the target is {target}"
+    return None
 
 
 def _first_accepting(accepts, version: tuple[int, int], features: frozenset[str], include_target: bool = False
