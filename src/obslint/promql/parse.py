@@ -332,8 +332,8 @@ def _restore(message: str, result: ParsedExpr) -> str:
 
 # Expressions with nothing only their tokens can judge, as one pattern per target: the tokens of such
 # an expression, matched one after another as the lexer makes them (possessively: no other reading is
-# tried), leave out everything only the grammar judges right. Out are: comments, escapes, raw strings,
-# regex matchers, `@`, hex numbers, `!` and `.` alone, any character no token may hold (lexical
+# tried), leave out everything only the grammar judges right. Out are: escapes, raw strings, regex
+# matchers but those of literals, dots, single quantifiers and `|` (regex._SIMPLE), `@`, hex numbers, `!` and `.` alone, any character no token may hold (lexical
 # errors), numbers that may overflow a float64 (300 digits, or an exponent of three), durations of
 # more than six digits a unit (overflow), and numbers inside [..]; before 2.54, durations outside
 # [range:step] and `offset`, and numbers inside them; before 3.0, strings where a quoted name may
@@ -346,6 +346,11 @@ _NUMBER = (r"(?!0[xX])(?:[0-9]{1,299}+(?:\.[0-9]*+)?|\.[0-9]{1,299}+)(?:[eE][+-]
 _STRING = r'"[^"\\\n]*+"|\'[^\'\\\n]*+\''
 _OPERATOR = r"==|!=|>=|<=|[<>=+\-*/%^]"
 _OFFSET = r"[oO][fF][fF][sS][eE][tT](?![\w:])"
+# a regex matcher whose regex every Go version and promql-parser read alike (regex._SIMPLE), and comments
+_SIMPLE_DOUBLE = r"(?:(?:[A-Za-z0-9_:/@#%&=,;<>'~! -]|\.)[*+?]?|\|)*+"  # in "..."
+_SIMPLE_SINGLE = r'(?:(?:[A-Za-z0-9_:/@#%&=,;<>"~! -]|\.)[*+?]?|\|)*+'  # in '...'
+_REGEX_MATCHER = rf"""[=!]~[ \t\n\r]*+(?:"{_SIMPLE_DOUBLE}"|'{_SIMPLE_SINGLE}')"""
+_COMMENT = r"\#[^\r\n]*+"
 _BRACKETS = rf"\[[ \t\n\r]*+{_DURATION}[ \t\n\r]*+(?::[ \t\n\r]*+(?:{_DURATION})?[ \t\n\r]*+)?\]"
 _NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*+"
 
@@ -358,7 +363,7 @@ def _plain(durations_anywhere: bool, quoted_names: bool) -> re.Pattern:
     openers = r"[{(,][ \t\n\r]*+(?!\"\"|'')" if quoted_names else r"[{(,][ \t\n\r]*+(?![\"'])"
     return re.compile(
         rf"(?:{_SPACE}|{_OFFSET}[ \t\n\r]*+-?[ \t\n\r]*+{offset}|(?!{_OFFSET}){_NAME}{duration}"
-        rf"|{number}|{_STRING}|{_OPERATOR}|{openers}|[)}}]|{_BRACKETS})*+")
+        rf"|{number}|{_STRING}|{_REGEX_MATCHER}|{_OPERATOR}|{openers}|[)}}]|{_BRACKETS}|{_COMMENT})*+")
 
 
 _PLAIN_OLD = _plain(durations_anywhere=False, quoted_names=False)  # before 2.54
@@ -366,11 +371,14 @@ _PLAIN_2X = _plain(durations_anywhere=True, quoted_names=False)  # 2.54, 2.55
 _PLAIN_3 = _plain(durations_anywhere=True, quoted_names=True)
 
 
+_GAP = r"(?:[ \t\n\r]|\#[^\r\n]*)*+"  # spaces and comments
+# a comment with a parenthesis could hide what _UNARY_PLUS looks for
+_COMMENT_PAREN = re.compile(r"\#[^\r\n]*[()]")
 # `offset` where an operand stands is a metric name: the offset pattern would misread what follows
-_OFFSET_AS_NAME = re.compile(r"(?:^|[(,=<>!+\-*/%^{])[ \t\n\r]*+offset(?![\w:])", re.IGNORECASE)
+_OFFSET_AS_NAME = re.compile(rf"(?:^|[(,=<>!+\-*/%^{{]){_GAP}offset(?![\w:])", re.IGNORECASE)
 # A unary plus: promql-parser drops it, and with it the type check Go makes (+"a" and +x[5m] are errors)
-_UNARY_PLUS = re.compile(r"(?:^|[(,=<>!+\-*/%^]|(?<![\w:])(?:and|or|unless|atan2|bool|group_left|group_right)"
-                         r"|(?<![\w:])(?:on|ignoring|group_left|group_right)[ \t\n\r]*+\([^()]*+\))[ \t\n\r]*+\+",
+_UNARY_PLUS = re.compile(rf"(?:^|[(,=<>!+\-*/%^]|(?<![\w:])(?:and|or|unless|atan2|bool|group_left|group_right)"
+                         rf"|(?<![\w:])(?:on|ignoring|group_left|group_right){_GAP}\([^()]*+\)){_GAP}\+",
                          re.IGNORECASE)
 
 
@@ -380,7 +388,8 @@ def _needs_tokens(text: str, dialect: versions.Dialect) -> bool:
     pattern = (_PLAIN_3 if version >= versions.UTF8_NAMES_SINCE else
                _PLAIN_2X if version >= versions.NUMBER_DURATION_SINCE else _PLAIN_OLD)
     return (not text.strip() or pattern.fullmatch(text) is None or ("+" in text and _UNARY_PLUS.search(text))
-            or (("offset" in text or "OFFSET" in text) and _OFFSET_AS_NAME.search(text) is not None))
+            or (("offset" in text or "OFFSET" in text) and _OFFSET_AS_NAME.search(text) is not None)
+            or ("#" in text and _COMMENT_PAREN.search(text) is not None))
 
 
 def _plain_ast_ok(result: ParsedExpr, dialect: versions.Dialect) -> bool:
