@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 import promql_parser as pq
 
-from obslint.promql import grammar, lexer, versions
+from obslint.promql import lexer, versions
 from obslint.promql.lexer import Token
-from obslint.promql.regex import check_regex
+from obslint.promql.regex import _SIMPLE, check_regex
 
 NEWEST_PROMETHEUS = versions.NEWEST
 MAX_NESTING = 1500
@@ -172,6 +172,8 @@ def _parse_plain(text: str, version: tuple[int, int], features: frozenset[str] =
 
 def _parse_tokenized(text: str, version: tuple[int, int], max_nesting: int,
                      features: frozenset[str] = frozenset()) -> ParsedExpr:
+    from obslint.promql import grammar  # on first need: plain expressions do without it
+
     result = ParsedExpr(text, version, features=features)
     dialect = versions.dialect(version, features)
     tokens = grammar.lex(text, dialect)
@@ -212,6 +214,8 @@ def _parse_tokenized(text: str, version: tuple[int, int], max_nesting: int,
 def _newer_target_accepting(text: str, dialect: versions.Dialect) -> str | None:
     """When a newer Prometheus, or flags, would have promtool accept what the target refuses: what it
     takes, as the end of a message; None when no version accepts it."""
+    from obslint.promql import grammar
+
     accepts = functools.lru_cache(maxsize=None)(
         lambda version, features: grammar.check(text, versions.dialect(version, features)).error is None)
     # the flags that only add (promql-unquoted-utf8-names also refuses `by (a:b)`: tried with and without)
@@ -286,7 +290,7 @@ def _count_binary_operators(tokens: list) -> int:
     return sum(1 for tok in tokens if tok.kind in _BINARY_KINDS)
 
 
-def _parser_text(text: str, verdict: grammar.Result, result: ParsedExpr) -> str:
+def _parser_text(text: str, verdict, result: ParsedExpr) -> str:
     """The text promql-parser gets for an accepted expression: regexes replaced by placeholders
     (Go's RE2 dialect, checked already), backtick strings double-quoted, and the grammar's edits
     (syntax promql-parser lacks, durations it reads differently)."""
@@ -298,6 +302,9 @@ def _parser_text(text: str, verdict: grammar.Result, result: ParsedExpr) -> str:
             if tok.kind != "STRING":
                 continue
             previous = tokens[index - 1].kind if index else ""
+            if previous in ("=~", "!~") and _SIMPLE.fullmatch(tok.value) and "\\" not in text[tok.start:tok.end] \
+                    and text[tok.start] != "`":
+                continue  # read alike by Go and promql-parser: as in the fast path, no placeholder
             if previous in ("=~", "!~"):
                 placeholder = REGEX_PLACEHOLDER.format(len(result.regexes))
                 result.regexes[placeholder] = tok.value

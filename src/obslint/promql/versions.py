@@ -14,7 +14,7 @@ obslint gives promtool's verdict, and says so in its message when the server wou
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Version = tuple[int, int]
 
@@ -31,8 +31,7 @@ UNQUOTED_UTF8_NAMES = "promql-unquoted-utf8-names"
 DELAYED_NAME_REMOVAL = "promql-delayed-name-removal"  # promtool knows it (3.4+); no effect on parsing
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):
     name: str
     server_since: Version  # the first server that has the flag
     promtool_since: Version | None  # the first promtool that honours it (None: never)
@@ -65,8 +64,7 @@ def normalize(version: Version) -> Version:
 # function, the last one (None: still there) and the versions in which it is experimental (needs
 # promql-experimental-functions). Types: v instant vector, m range vector, s scalar, S string.
 # variadic: 0 exactly the arguments; n > 0 up to n more of the last type; -1 any number more.
-@dataclass(frozen=True)
-class Function:
+class Function(NamedTuple):
     name: str
     args: tuple[str, ...]
     variadic: int
@@ -175,12 +173,19 @@ def aggregation_since(name: str) -> Version | None:
     return AGGREGATION_SINCE.get(name)
 
 
-@dataclass(frozen=True)
 class Dialect:
-    """Everything the parser needs to know about one target: a promtool version and its flags."""
+    """Everything the parser needs to know about one target: a promtool version and its flags. Made
+    by dialect(), which gives the same object for the same target."""
 
-    version: Version
-    features: frozenset[str]
+    __slots__ = ("version", "features", "experimental_functions")
+
+    def __init__(self, version: Version, features: frozenset[str]):
+        self.version = version
+        self.features = features
+        self.experimental_functions = self.flag_on(EXPERIMENTAL_FUNCTIONS)
+
+    def __repr__(self) -> str:
+        return f"Dialect({fmt(self.version)}, {sorted(self.features)})"
 
     def has(self, since: Version) -> bool:
         return self.version >= since
@@ -205,10 +210,6 @@ class Dialect:
             return (f"{subject} needs --enable-feature={name}, which promtool {target} {ignored} (promtool "
                     f"honours it from {fmt(flag.promtool_since)}; Prometheus {target} itself accepts the flag)")
         return f"{subject} needs --enable-feature={name} (enable-features in obslint's configuration)"
-
-    @functools.cached_property
-    def experimental_functions(self) -> bool:
-        return self.flag_on(EXPERIMENTAL_FUNCTIONS)
 
     def function(self, name: str) -> Function | None:
         """The function as this version knows it, or None when it does not exist there."""
