@@ -7,7 +7,8 @@ not) get the same accept/refuse verdict from `parse_expr` as from `promtool chec
 shared-corpus rule file the same verdict from `obslint check` as from promtool. promtool reports
 every rule's error, so each batch of expressions is one rule file (one rule per expression) and
 one promtool run. Where both refuse, obslint's error is where promtool's is (line and column in the
-expression), or, for a bad regex, at the regex where promtool points at its label. Agreement figures
+expression), or, for a bad regex, at the regex where promtool points at its label (or anywhere when
+promtool has none: its parser panicked). Agreement figures
 are printed and written to test-artifacts/promql-versions.json.
 """
 
@@ -124,7 +125,7 @@ def compare(target, features, exprs, tmp_path, name) -> list:
     start = time.monotonic()
     ours = [parse_expr(expr, target, features=features) for expr in exprs]
     our_seconds = time.monotonic() - start
-    mismatches, positions, same, at_regex, refused = [], [], 0, 0, 0
+    mismatches, positions, same, at_regex, no_position, refused = [], [], 0, 0, 0, 0
     for expr, parsed, (ok, position) in zip(exprs, ours, theirs, strict=True):
         if parsed.ok != ok:
             mismatches.append((expr, parsed.ok, [p.message for p in parsed.problems][:1]))
@@ -133,12 +134,15 @@ def compare(target, features, exprs, tmp_path, name) -> list:
             ours_at = our_position(expr, parsed.problems[0].offset)
             if ours_at == position:
                 same += 1
+            elif position is None and ours_at is not None:
+                no_position += 1  # promtool's parser panicked: "unexpected error", no position
             elif position is not None and ours_at is not None and _at_the_regex(expr, position, ours_at):
                 at_regex += 1
             else:
                 positions.append((expr, ours_at, position))
     record(name, {"agree": len(exprs) - len(mismatches), "of": len(exprs), "refused by both": refused,
                   "same error position": same, "at the regex where promtool points at its label": at_regex,
+                  "where promtool gives no position": no_position,
                   "promtool seconds": round(promtool_seconds, 2), "obslint seconds": round(our_seconds, 2)})
     return mismatches + positions
 

@@ -1830,14 +1830,17 @@ def check(text: str, d: Dialect, tokens: list[Tok] | None = None) -> Result:
         tokens = lex(text, d)
     parser = Parser(text, tokens, d)
     limit = sys.getrecursionlimit()
-    if limit < 20_000:
-        sys.setrecursionlimit(20_000)  # nesting is capped before parsing (MAX_NESTING); frames are cheap in 3.11
+    if limit < 20_000:  # nesting is capped before parsing (parse.MAX_NESTING); frames are cheap in 3.11
+        sys.setrecursionlimit(20_000)
     try:
         node = parser.parse()
     except _Stop:
         node = None
         if not parser.errors:
             parser.error(parser.peek().start, "unexpected input")
+    finally:
+        if limit < 20_000:
+            sys.setrecursionlimit(limit)
     if not parser.errors and node is not None:
         parser.check(node)
     if parser.errors:
