@@ -4,6 +4,8 @@ flags. The verdicts themselves are checked against promtool in test_versions_ora
 
 from __future__ import annotations
 
+import re
+
 import promql_gen
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,9 +42,11 @@ def test_random_text_never_raises(text, version, features):
 def test_an_accepted_expression_has_an_ast_and_refused_one_a_position(expr, version, features):
     parsed = parse_expr(expr, version, features=features)
     if parsed.ok:
-        # promql-parser reads what promtool accepts (edited where it lacks the syntax), but for unquoted
-        # UTF-8 names, which it cannot read
-        assert parsed.ast is not None or not expr.isascii()
+        # promql-parser reads what promtool accepts (edited where it lacks the syntax), but for what it
+        # cannot be given: unquoted UTF-8 names, trim operators between scalars (read as comparisons,
+        # which need bool there), and @ start()/end() before a range (promtool accepts it until 3.15)
+        unreadable = not expr.isascii() or "</" in expr or ">/" in expr or re.search(r"@\s*(start|end)\(", expr)
+        assert parsed.ast is not None or unreadable
     else:
         assert parsed.problems[0].offset is not None
 

@@ -935,6 +935,7 @@ _METRIC_KEYWORDS = frozenset(
     "min_of".split())
 _LABEL_KEYWORDS = (_METRIC_KEYWORDS - {"without"}) | {"bool", "group_left", "group_right", "ignoring", "on",
                                                       "atan2"}
+_PARSER_KEYWORDS = frozenset(("anchored", "smoothed"))  # names promql-parser cannot read unquoted
 _LEGACY_LABEL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789")
 
 
@@ -1152,6 +1153,8 @@ class Parser:
         if problem is not None:
             self.error(tok.start, problem)
             return 0.0
+        if ms == 0:
+            self.edits.append((tok.start, tok.end, "0"))  # promql-parser refuses every zero duration
         return ms / 1000
 
     # selectors
@@ -1159,6 +1162,15 @@ class Parser:
     def selector(self, name_tok: Tok | None, start: int) -> Node:
         matchers: list = []
         end = name_tok.end if name_tok is not None else start
+        if name_tok is not None and self.text[name_tok.start:name_tok.end].lower() in _PARSER_KEYWORDS:
+            # promql-parser reads these as keywords: it gets a name matcher
+            name = self.text[name_tok.start:name_tok.end]
+            if self.kind() == "{":
+                brace = self.peek()
+                self.edits.append((name_tok.start, name_tok.end, ""))
+                self.edits.append((brace.start, brace.end, f'{{__name__="{name}",'))
+            else:
+                self.edits.append((name_tok.start, name_tok.end, f'{{__name__="{name}"}}'))
         if self.kind() == "{":
             end = self.matchers(matchers)
         name = self.text[name_tok.start:name_tok.end] if name_tok is not None else None
@@ -1304,7 +1316,7 @@ class Parser:
                     bad = not legacy_label_name(name)
                 if bad:
                     self.error(tok.start, f"invalid label name for grouping: {name!r}")
-                elif ":" in name:
+                elif ":" in name or name.lower() in _PARSER_KEYWORDS:
                     self.edits.append((tok.start, tok.end, '"' + name + '"'))  # promql-parser wants it quoted
                 labels.append(name)
             elif tok.kind == "STRING" and d.has(versions.QUOTED_GROUPING_LABELS_SINCE):
@@ -1662,7 +1674,8 @@ class Parser:
         if _PLAIN_DURATION.fullmatch(self.text, start, end) and (allow_negative or self.text[start] != "-"):
             return
         seconds = value.value if isinstance(value, Num) else 60.0
-        self.edits.append((start, end, _duration_text(seconds, allow_negative)))
+        space = " " if start and (self.text[start - 1].isalnum() or self.text[start - 1] == "_") else ""
+        self.edits.append((start, end, space + _duration_text(seconds, allow_negative)))
 
     # type checks (Go's checkAST, run only when parsing found no error)
 
@@ -1815,7 +1828,7 @@ def _duration_text(seconds: float, allow_negative: bool) -> str:
             return "1m"
         sign, ms = "-", -ms
     if ms == 0:
-        return "1m" if not allow_negative else "0s"
+        return "0"  # promql-parser refuses zero durations but takes the number
     parts = []
     for unit, size in (("d", 86400_000), ("h", 3600_000), ("m", 60_000), ("s", 1000), ("ms", 1)):
         if ms >= size:
@@ -1833,16 +1846,17 @@ def check(text: str, d: Dialect, tokens: list[Tok] | None = None) -> Result:
     if limit < 20_000:  # nesting is capped before parsing (parse.MAX_NESTING); frames are cheap in 3.11
         sys.setrecursionlimit(20_000)
     try:
-        node = parser.parse()
-    except _Stop:
-        node = None
-        if not parser.errors:
-            parser.error(parser.peek().start, "unexpected input")
+        try:
+            node = parser.parse()
+        except _Stop:
+            node = None
+            if not parser.errors:
+                parser.error(parser.peek().start, "unexpected input")
+        if not parser.errors and node is not None:
+            parser.check(node)
     finally:
         if limit < 20_000:
             sys.setrecursionlimit(limit)
-    if not parser.errors and node is not None:
-        parser.check(node)
     if parser.errors:
         start, message, kind = parser.errors[0]
         return Result((start, message), kind, parser.edits, tokens)

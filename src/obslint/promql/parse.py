@@ -316,7 +316,7 @@ def _parser_text(text: str, verdict, result: ParsedExpr) -> str:
         return text
     pieces: list[str] = []
     last = 0
-    for start, end, replacement in sorted(edits):
+    for start, end, replacement in sorted(edits, key=lambda edit: (edit[0], -edit[1])):  # outer edits first
         if start < last:
             continue  # inside an edit already made (a duration expression holds its numbers)
         pieces.append(text[last:start])
