@@ -1,0 +1,57 @@
+"""`enable-features` in obslint's configuration: the server's --enable-feature flags reach the PromQL
+verdict, and `obslint check` on a rule file agrees with `promtool check rules --enable-feature=...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_constructs import CONSTRUCTS
+from test_versions_oracle import TARGETS, promtool_for, promtool_verdicts, rule_file
+
+from obslint.config import Config, ConfigError, from_mapping
+from obslint.findings import Severity
+from obslint.lint import lint_paths
+from obslint.promql import versions
+
+
+def test_enable_features_is_read_from_the_configuration(tmp_path):
+    config = from_mapping({"enable-features": ["promql-experimental-functions", "promql-duration-expr,exemplar-storage"]},
+                          tmp_path)
+    assert config.enable_features == {"promql-experimental-functions", "promql-duration-expr", "exemplar-storage"}
+    assert from_mapping({}, tmp_path).enable_features == frozenset()
+    for bad in ("promql-experimental-functions", [1], {"a": 1}):
+        with pytest.raises(ConfigError):
+            from_mapping({"enable-features": bad}, tmp_path)
+
+
+def _codes(findings, severity):
+    return sorted({f.code for f in findings if f.severity == severity and f.code.startswith("P")})
+
+
+def test_a_flagged_construct_is_an_error_without_its_flag_and_a_warning_with_it(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text(rule_file(["mad_over_time(x[5m])"]), encoding="utf-8")
+    without = lint_paths([path], Config(prometheus_version=(3, 16)))
+    assert _codes(without, Severity.ERROR) == ["P002"]
+    with_flag = lint_paths([path], Config(prometheus_version=(3, 16),
+                                          enable_features=frozenset({versions.EXPERIMENTAL_FUNCTIONS})))
+    assert _codes(with_flag, Severity.ERROR) == []
+    assert _codes(with_flag, Severity.WARNING) == ["P004"]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("target", TARGETS, ids=versions.fmt)
+def test_obslint_check_with_flags_agrees_with_promtool_with_flags(target, tmp_path):
+    """Rule by rule, in one file of every flagged construct: no flag, each one's flag, every flag."""
+    exprs = [expr for expr, _, flag, _ in CONSTRUCTS if flag]
+    path: Path = tmp_path / "flagged.yaml"
+    path.write_text(rule_file(exprs), encoding="utf-8")
+    promtool = promtool_for(target)
+    for features in [frozenset(), *(frozenset({flag}) for flag in {c[2] for c in CONSTRUCTS if c[2]}),
+                     frozenset(versions.FLAGS)]:
+        findings = lint_paths([path], Config(prometheus_version=target, enable_features=features))
+        refused_lines = {f.line for f in findings if f.severity == Severity.ERROR and f.code.startswith("P")}
+        ours = [5 + 2 * i not in refused_lines for i in range(len(exprs))]  # rule i's expr: line 5 + 2i
+        theirs = [ok for ok, _ in promtool_verdicts(promtool, exprs, tmp_path, features)]
+        assert dict(zip(exprs, ours)) == dict(zip(exprs, theirs)), sorted(features)
