@@ -9,7 +9,11 @@ set runs twice for obslint: cold (`--no-cache`: every file parsed) and warm (unc
 from the per-file cache, as in CI with a kept cache and in repeated pre-commit runs); the cache is a
 private temporary directory.
 
-    .venv/bin/python bench/bench.py [--rounds 7] [--corpus ../shared/corpus/rules]
+Last, `obslint check .` on this repository (rule files, the Alertmanager config, the dashboards each
+run in a sandboxed child process, the checks across files), cold; with `--before SRC`, the same run
+of another checkout's obslint (its `src/` folder), alternating, for a before/after ratio.
+
+    .venv/bin/python bench/bench.py [--rounds 7] [--corpus ../shared/corpus/rules] [--before ../old/src]
 """
 
 from __future__ import annotations
@@ -62,6 +66,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "rules")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="the src/ folder of another obslint checkout, for `check .` before and after")
+    parser.add_argument("--only-project", action="store_true", help="only the `check .` figures")
     args = parser.parse_args()
     promtool = shutil.which("promtool")
     # the console script, as users and pre-commit run it (`python -m obslint` also imports runpy)
@@ -85,10 +92,37 @@ def main() -> None:
     sets.append(("one small file (pre-commit)", [str(REPO / "rules" / "infrastructure-alerts.yaml")]))
     with tempfile.TemporaryDirectory(prefix="obslint-bench-cache-") as cache:
         os.environ["OBSLINT_CACHE_DIR"] = cache
-        for name, files in sets:
+        for name, files in ([] if args.only_project else sets):
             compare(f"{name}, cold", cold + files, [promtool, "check", "rules", *files], args.rounds)
             run(obslint + files)  # fills the cache
             compare(f"{name}, warm cache", obslint + files, [promtool, "check", "rules", *files], args.rounds)
+    project(entry, promtool, args.rounds, args.before)
+
+
+def project(entry: list[str], promtool: str, rounds: int, before: Path | None) -> None:
+    """`obslint check --no-cache .` on this repository, against promtool on its rule files (and against
+    another obslint, when given)."""
+    own = sorted(str(p) for p in (REPO / "rules").glob("*.yaml"))
+    ours = entry + ["check", "--no-cache", "."]
+    os.chdir(REPO)
+    print()
+    compare("this repo, `check .` (all kinds), cold", ours, [promtool, "check", "rules", *own], rounds)
+    if before is None:
+        return
+    compileall.compile_dir(str(before), quiet=1)
+    env = {**os.environ, "PYTHONPATH": str(before.resolve())}
+    old = [sys.executable, "-c", "import sys; from obslint.entry import main; sys.argv[0] = 'obslint'; main()",
+           "check", "--no-cache", "."]
+    new_times, old_times = [], []
+    for _ in range(rounds):
+        new_times.append(run(ours)[0])
+        start = time.perf_counter()
+        subprocess.run(old, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        old_times.append(time.perf_counter() - start)
+    n, o = statistics.median(new_times), statistics.median(old_times)
+    print(f"{'this repo, `check .`: now against before':<40} wall: now {n * 1000:6.0f} ms, before {o * 1000:6.0f} ms, "
+          f"ratio {n / o:4.2f}")
+
 
 if __name__ == "__main__":
     main()

@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from obslint.config import load_config  # noqa: E402
-from obslint.lint import lint_paths  # noqa: E402
+from obslint.engine.lint import lint_paths  # noqa: E402
 
 
 def make_project(directory: Path, copies: int) -> None:

@@ -26,8 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from obslint.alertmanager import router  # noqa: E402
+from obslint.commands.route_test import load_model  # noqa: E402
 from obslint.config import Config  # noqa: E402
-from obslint.routing import load_model  # noqa: E402
 
 CONFIG = REPO / "alertmanager" / "alertmanager.yml"
 VALUES = {"alertname": ["ModelServerDown", "HighPredictionLatency", "HighCPUUsage", "RevenueImpactDropped", "X"],

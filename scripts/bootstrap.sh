@@ -29,4 +29,5 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv 2>/dev/null || {
     as_root apt-get install -y -qq python3-venv >/dev/null && "$python" -m venv .venv; }
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# PIP_CONSTRAINT pins the build back-end (setuptools) in pip's isolated build environment too
+PIP_CONSTRAINT="$PWD/constraints.txt" .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'

@@ -7,28 +7,24 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-from pathlib import Path
 
 import pytest
+from helpers import CORPUS, need
 
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+ORACLE_FIXTURES = {"promtool", "amtool", "alertmanager_binary"}
 
 
-def _need(what: str, hint: str):
-    message = f"{what} is not available: {hint}"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+def pytest_collection_modifyitems(items):
+    """A test that runs a real promtool, amtool or Alertmanager is an oracle test (`-m oracle`)."""
+    for item in items:
+        if ORACLE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.oracle)
 
 
 def _tool(name: str, package: str) -> str:
     path = shutil.which(name)
     if path is None:
-        _need(name, f"apt-get install -y {package}")
+        need(name, f"apt-get install -y {package}")
     return path
 
 
@@ -49,23 +45,7 @@ def amtool() -> str:
 
 
 @pytest.fixture(scope="session")
-def corpus() -> Path:
+def corpus():
     if not (CORPUS / "rules").is_dir():
-        _need("the shared corpus", f"expected it at {CORPUS}")
+        need("the shared corpus", f"expected it at {CORPUS}")
     return CORPUS
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 for a server a test starts."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a server a test started: politely, then for good."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()

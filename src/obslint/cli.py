@@ -1,4 +1,4 @@
-"""The command line: a thin layer over plain functions (lint.py, reporters.py, ...)."""
+"""The command line: options wired to the plain functions of obslint.commands, and nothing else."""
 
 from __future__ import annotations
 
@@ -9,28 +9,9 @@ from pathlib import Path
 import click
 
 from obslint import __version__
-from obslint.config import Config, ConfigError, load_config, parse_version
-
-
-def _config(ctx_paths: list[Path], config_file: str | None, prometheus_version: str | None,
-            alertmanager_version: str | None) -> Config:
-    start = ctx_paths[0] if ctx_paths else Path(".")
-    config = load_config(start if start.exists() else Path("."), Path(config_file) if config_file else None)
-    return config.with_overrides(
-        prometheus_version=parse_version(prometheus_version, "--prometheus-version") if prometheus_version else None,
-        alertmanager_version=(parse_version(alertmanager_version, "--alertmanager-version")
-                              if alertmanager_version else None),
-    )
-
-
-def _project_config(root: Path | None, config_file: str | None, prometheus_version: str | None,
-                    alertmanager_version: str | None) -> Config:
-    """The configuration of the project at `root` (default: here), or exit 2 on a bad one."""
-    try:
-        config = _config([root or Path(".")], config_file, prometheus_version, alertmanager_version)
-    except ConfigError as exc:
-        _fail(str(exc))
-    return config if root is None else config.with_overrides(root=root)
+from obslint.commands.config import project_config
+from obslint.config import ConfigError
+from obslint.engine.discover import InputError
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -52,7 +33,17 @@ def with_common_options(func):
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Every command: a missing or unreadable path, or a bad configuration, found wherever, exits 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (InputError, ConfigError) as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="obslint")
 def cli() -> None:
     """Lint, build and test Prometheus rules, Alertmanager routing and Grafana dashboards."""
@@ -74,55 +65,46 @@ def check(paths, fmt, strict, output, no_cache, config_file, prometheus_version,
 
     Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
     """
-    from obslint.findings import exit_code
-    from obslint.lint import lint_paths
-    from obslint.reporters import render
+    from obslint.commands.check import check as run_check
+    from obslint.core.fileio import write_atomic
 
     paths = list(paths) or [Path(".")]
-    try:
-        config = _config(paths, config_file, prometheus_version, alertmanager_version)
-    except ConfigError as exc:
-        _fail(str(exc))
-    findings = lint_paths(paths, config, cache=not no_cache)
-    report = render(findings, fmt)
+    config = project_config(paths, config_file, prometheus_version, alertmanager_version)
+    result = run_check(paths, config, fmt, strict, cache=not no_cache)
     if output is not None:
-        from obslint.fileio import write_atomic
-
-        write_atomic(output, report.encode("utf-8"))
+        write_atomic(output, result.report.encode("utf-8"))
     else:
-        click.echo(report, nl=False)
-    sys.exit(exit_code(findings, strict))
+        click.echo(result.report, nl=False)
+    sys.exit(result.exit_code)
 
 
 @cli.command(name="checks")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_checks(fmt) -> None:
     """List every check: code, name, default severity, kind and summary."""
-    import json
+    from obslint.commands.checks import list_checks as listing
 
-    from obslint.checks.registry import all_checks, summary
-
-    rows = [{"code": c.code, "name": c.name, "severity": str(c.severity), "kind": c.kind,
-             "enabled": c.enabled_by_default, "summary": summary(c)} for c in all_checks()]
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-        return
-    for r in rows:
-        click.echo(f"{r['code']}  {r['name']:<28} {r['severity']:<8} {r['kind']:<12} {r['summary']}")
+    click.echo(listing(fmt), nl=False)
 
 
 @cli.command()
 @click.argument("code")
 def explain(code) -> None:
     """Print the documentation of a check, by code (R001) or name (unknown-field)."""
-    from obslint.checks.registry import documentation, resolve_check
+    from obslint.commands.checks import explain as documentation
 
     try:
-        check_cls = resolve_check(code)
+        click.echo(documentation(code), nl=False)
     except KeyError as exc:
         _fail(exc.args[0])
-    click.echo(f"{check_cls.code} {check_cls.name} ({check_cls.severity}, {check_cls.kind})\n")
-    click.echo(documentation(check_cls))
+
+
+@cli.command(name="schema")
+def config_schema() -> None:
+    """Print the JSON Schema of the configuration ([tool.obslint]), for editors."""
+    from obslint.config import SCHEMA_FILE
+
+    click.echo(SCHEMA_FILE.read_text(encoding="utf-8"), nl=False)
 
 
 @cli.command(name="route-test")
@@ -155,16 +137,13 @@ def route_test(args, am_config, tree, verify_receivers, at, firing, alerts_file,
 
     Exit codes: 0 as expected, 1 a mismatch or failing test, 2 an invalid config or input.
     """
-    from obslint import routing
+    from obslint.commands import route_test as routing
 
     def write(text: str) -> None:
         click.echo(text, nl=False)
 
-    try:
-        config = _config([Path(".")], config_file, None, alertmanager_version)
-        config = config.with_overrides(matcher_mode=matcher_mode)
-    except ConfigError as exc:
-        _fail(str(exc))
+    config = project_config([Path(".")], config_file, None, alertmanager_version)
+    config = config.with_overrides(matcher_mode=matcher_mode)
     test_files = [Path(a) for a in args if a.endswith((".yml", ".yaml")) and "=" not in a]
     labels_args = [a for a in args if Path(a) not in test_files]
     try:
@@ -196,14 +175,11 @@ def fix(paths, diff, config_file, prometheus_version, alertmanager_version) -> N
     A rewrite is written only when the new config routes and inhibits exactly as the old one on
     every label set built from its matchers' values. Writes are atomic.
     """
-    from obslint.fileio import write_atomic
-    from obslint.fixer import fix_paths
+    from obslint.commands.fix import fix_paths
+    from obslint.core.fileio import write_atomic
 
     paths = list(paths) or [Path(".")]
-    try:
-        config = _config(paths, config_file, prometheus_version, alertmanager_version)
-    except ConfigError as exc:
-        _fail(str(exc))
+    config = project_config(paths, config_file, prometheus_version, alertmanager_version)
     changed = refused = 0
     for result in fix_paths(paths, config):
         if result.new_text is None:
@@ -232,13 +208,15 @@ def build(root, out, check_only, config_file, prometheus_version, alertmanager_v
 
     Exit codes: 0 built (or no drift), 1 errors in the inputs (or drift with --check), 2 usage error.
     """
-    from obslint import build as builder
-    from obslint.reporters import render
+    from obslint.commands import build as builder
+    from obslint.output.reporters import render
 
-    config = _project_config(root, config_file, prometheus_version, alertmanager_version)
+    config = project_config([root or Path(".")], config_file, prometheus_version, alertmanager_version, root)
     result = builder.build(config)
     if result.findings:
         click.echo(render(result.findings, "text"), err=True, nl=False)
+    for error in result.errors:
+        click.echo(f"obslint: {error}", err=True)
     if not result.ok:
         _fail("not built: the inputs have errors", 1)
     target = out or (config.root / config.build_out)
@@ -252,6 +230,8 @@ def build(root, out, check_only, config_file, prometheus_version, alertmanager_v
         sys.exit(0)
     try:
         builder.write(result, target)
+    except builder.BuildError as exc:
+        _fail(f"not built: {exc}")
     except OSError as exc:
         _fail(f"cannot write {target}: {exc.strerror or exc}")
     click.echo(f"built {len(result.files)} files in {target}")
@@ -268,9 +248,9 @@ def build(root, out, check_only, config_file, prometheus_version, alertmanager_v
 def report(root, html_out, markdown_out, config_file, prometheus_version, alertmanager_version) -> None:
     """Write a self-contained HTML report (and Markdown): which receivers each alert reaches, the
     routing tree with its coverage, rule unit-test coverage, recording rules and their readers."""
-    from obslint import report as reporting
+    from obslint.commands import report as reporting
 
-    config = _project_config(root, config_file, prometheus_version, alertmanager_version)
+    config = project_config([root or Path(".")], config_file, prometheus_version, alertmanager_version, root)
     data = reporting.gather(config)
     try:
         reporting.write(data, html_out, markdown_out)
@@ -295,57 +275,13 @@ def test_command(paths, fmt, junit, run_regex, fail_under, config_file) -> None:
 
     Exit codes: 0 all pass, 1 a failing test (or coverage under --fail-under), 2 promtool missing or bad input.
     """
-    import json
-    import re
+    from obslint.commands.test import run
 
-    from obslint import ruletests
-    from obslint.fileio import write_atomic
-    from obslint.findings import Severity
-    from obslint.lint import lint_paths
-    from obslint.project import discover
-    from obslint.reporters import render
-
-    try:
-        config = _config(list(paths) or [Path(".")], config_file, None, None)
-        targets = discover(list(paths) or [config.root], config)
-    except ConfigError as exc:
-        _fail(str(exc))
-    files = [t.path for t in targets if t.kind == "rule-tests" or (paths and t.explicit and t.kind != "missing")]
-    missing = [t.path for t in targets if t.kind == "missing"]
-    if missing:
-        _fail(f"no such file: {missing[0]}")
-    if not files:
-        _fail("no unit-test files (give them as arguments, or put them in rules/tests/)")
-    if run_regex is not None:
-        try:
-            re.compile(run_regex)
-        except re.error as exc:
-            _fail(f"--run: {exc}")
-    static = lint_paths(files, config)  # what makes a test prove nothing, before promtool runs it
-    if static:
-        click.echo(render(static, "text"), err=True, nl=False)
-    try:
-        tests = [ruletests.read_test_file(p) for p in files]
-        results = ruletests.run_tests(tests, run_regex)
-    except ruletests.TestRunError as exc:
-        _fail(str(exc))
-    rule_paths = ruletests.resolve_rule_files(tests)
-    if not paths:
-        rule_paths += [t.path for t in targets if t.kind == "rules" and t.path not in rule_paths]
-    coverage = ruletests.alert_coverage(tests, rule_paths)
-    if junit is not None:
-        write_atomic(junit, ruletests.junit_xml(results))
-    if fmt == "json":
-        click.echo(json.dumps(ruletests.report_json(results, coverage), indent=2))
-    else:
-        click.echo(ruletests.report_text(results, coverage), nl=False)
-    _, failed = ruletests.counts(results)
-    if failed or any(f.severity == Severity.ERROR for f in static):
-        sys.exit(1)
-    if fail_under is not None and coverage.percent < fail_under:
-        click.echo(f"alert coverage {coverage.percent:.1f}% is under --fail-under {fail_under:g}%", err=True)
-        sys.exit(1)
-    sys.exit(0)
+    config = project_config(list(paths) or [Path(".")], config_file)
+    result = run(list(paths), config, fmt, junit, run_regex, fail_under)
+    click.echo(result.err, err=True, nl=False)
+    click.echo(result.out, nl=False)
+    sys.exit(result.exit_code)
 
 
 def main() -> None:

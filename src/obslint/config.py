@@ -6,25 +6,106 @@ not the user's observability config.
 
 from __future__ import annotations
 
+import functools
+import json
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from obslint.findings import Severity
+from obslint.core.collector import normalise
+from obslint.core.findings import Severity
 
 NEWEST_PROMETHEUS = (3, 16)  # obslint.promql.versions.NEWEST
 NEWEST_ALERTMANAGER = (0, 34)
 DEFAULT_PATHS = {"rules": ["rules"], "alertmanager": ["alertmanager"], "dashboards": ["dashboards_py"]}
-KNOWN_KEYS = {
-    "paths", "exclude", "enable", "disable", "severity", "prometheus-version", "alertmanager-version",
-    "max-file-size", "max-yaml-nodes", "promql-max-nesting", "policy", "matcher-mode", "dashboard-schema-version",
-    "build", "catalog", "paging-receivers", "enable-features",
-}
-BUILD_KEYS = {"out", "folder-annotation", "default-folder", "rule-labels", "dashboard-labels"}
 
 
 class ConfigError(Exception):
     """The configuration or the command line is wrong: exit code 2."""
+
+
+# --- the configuration's shape: data/config.schema.json ----------------------------------------------
+# The JSON Schema is the one statement of what the configuration may hold: editors read it (see the
+# README), and obslint checks a configuration against it with the few keywords below (jsonschema itself
+# takes a tenth of a second or more to import; tests/test_config.py proves the two agree).
+
+SCHEMA_FILE = Path(__file__).parent / "data" / "config.schema.json"
+_ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description"}
+_JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool}
+
+
+@functools.cache
+def schema() -> dict:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def shape_problem(value, node: dict | None = None, where: str = "") -> str | None:
+    """Why `value` does not have the shape `node` (a part of the schema) describes, or None."""
+    node = schema() if node is None else node
+    if "$ref" in node:
+        node = {**_resolve(node["$ref"]), **{k: v for k, v in node.items() if k != "$ref"}}
+    unknown = set(node) - _ANNOTATIONS - {"type", "properties", "additionalProperties", "items", "enum", "minimum",
+                                           "exclusiveMinimum", "minItems", "maxItems"}
+    if unknown:
+        raise ValueError(f"the config schema uses keywords obslint does not check: {sorted(unknown)}")
+    label = f"`{where}`" if where else "the configuration"
+    types = node.get("type")
+    if types is not None:
+        names = [types] if isinstance(types, str) else types
+        if not any(_is(value, name) for name in names):
+            return f"{label} must be {' or '.join(_WORDS[n] for n in names)}"
+    if "enum" in node and value not in node["enum"]:
+        shown = [v for v in node["enum"] if not isinstance(v, str) or v == v.lower()]
+        return f"{label} must be one of {', '.join(map(str, shown))}"
+    if _is(value, "number"):
+        if "minimum" in node and value < node["minimum"]:
+            return f"{label} must be {node['minimum']} or more"
+        if "exclusiveMinimum" in node and value <= node["exclusiveMinimum"]:
+            return f"{label} must be more than {node['exclusiveMinimum']}"
+    if isinstance(value, list):
+        if len(value) < node.get("minItems", 0) or len(value) > node.get("maxItems", len(value)):
+            return f"{label} must have {node.get('minItems')} items"
+        for i, item in enumerate(value):
+            problem = shape_problem(item, node.get("items", {}), f"{where}[{i}]")
+            if problem:
+                return problem
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        extra = node.get("additionalProperties", True)
+        for key, item in value.items():
+            inner = f"{where}.{key}" if where else str(key)
+            if key in properties:
+                problem = shape_problem(item, properties[key], inner)
+            elif extra is False:
+                known = ", ".join(sorted(properties))
+                return f"unknown key `{inner}`" + (f" (known in {label}: {known})" if where else f"; known: {known}")
+            else:
+                problem = shape_problem(item, extra if isinstance(extra, dict) else {}, inner)
+            if problem:
+                return problem
+    return None
+
+
+_WORDS = {"object": "a table", "array": "a list", "string": "a string", "integer": "a whole number",
+          "number": "a number", "boolean": "true or false"}
+
+
+def _is(value, name: str) -> bool:
+    if name == "integer":
+        return (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and value.is_integer())
+    if name == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, _JSON_TYPES[name])
+
+
+def _resolve(ref: str) -> dict:
+    if not ref.startswith("#/"):
+        raise ValueError(f"the config schema refers outside itself: {ref}")
+    node = schema()
+    for part in ref[2:].split("/"):
+        node = node[part]
+    return node
 
 
 def parse_version(text, what: str = "version") -> tuple[int, int]:
@@ -52,8 +133,13 @@ class Policy:
     group_interval_ms: tuple[int, int] = (10_000, 300_000)
 
 
-POLICY_KEYS = {"required-labels", "required-annotations", "url-annotations", "alert-name-pattern", "scrape-interval",
-               "counters", "external-series", "group-interval"}
+@dataclass(frozen=True)
+class SandboxLimits:
+    """What a dashboard file may use while it runs (`[tool.obslint.sandbox]`; see obslint.dashboards.sandbox)."""
+
+    seconds: float = 30.0
+    memory_bytes: int = 1 << 30
+    output_bytes: int = 8 << 20
 
 
 def parse_policy(data, where: str) -> Policy:
@@ -61,21 +147,15 @@ def parse_policy(data, where: str) -> Policy:
 
     from obslint.durations import parse_duration
 
-    if not isinstance(data, dict) or set(data) - POLICY_KEYS:
-        raise ConfigError(f"{where}: policy: a table with the keys {', '.join(sorted(POLICY_KEYS))}")
     policy = Policy()
     changes: dict = {}
     labels = data.get("required-labels")
     if labels is not None:
-        if not isinstance(labels, dict) or not all(isinstance(v, list) for v in labels.values()):
-            raise ConfigError(f"{where}: policy.required-labels: a table of label = [allowed values] ([] = any)")
-        changes["required_labels"] = {k: tuple(str(x) for x in v) for k, v in labels.items()}
+        changes["required_labels"] = {k: tuple(v) for k, v in labels.items()}
     for key, attr in (("required-annotations", "required_annotations"), ("url-annotations", "url_annotations"),
                       ("counters", "counters"), ("external-series", "external_series")):
         if key in data:
-            if not isinstance(data[key], list):
-                raise ConfigError(f"{where}: policy.{key} must be a list")
-            changes[attr] = tuple(str(x) for x in data[key])
+            changes[attr] = tuple(data[key])
     if "alert-name-pattern" in data:
         try:
             re.compile(str(data["alert-name-pattern"]))
@@ -88,9 +168,8 @@ def parse_policy(data, where: str) -> Policy:
             raise ConfigError(f"{where}: policy.scrape-interval must be a Prometheus duration such as 30s")
         changes["scrape_interval_ms"] = ms
     if "group-interval" in data:
-        bounds = data["group-interval"]
-        parsed = [parse_duration(str(b)) for b in bounds] if isinstance(bounds, list) and len(bounds) == 2 else None
-        if not parsed or None in parsed:
+        parsed = [parse_duration(b) for b in data["group-interval"]]
+        if None in parsed:
             raise ConfigError(f"{where}: policy.group-interval must be [min, max] durations, e.g. [\"10s\", \"5m\"]")
         changes["group_interval_ms"] = (parsed[0], parsed[1])
     return replace(policy, **changes)
@@ -101,10 +180,11 @@ class Config:
     root: Path = Path(".")
     source: str | None = None  # the file the config was read from
     paths: dict = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_PATHS.items()})
+    configured_paths: frozenset[str] = frozenset()  # the kinds whose paths the configuration names
     exclude: tuple[str, ...] = ()
-    enable: frozenset[str] = frozenset()  # empty: the defaults
+    enable: frozenset[str] = frozenset()  # check codes and names (normalised); empty: the defaults
     disable: frozenset[str] = frozenset()
-    severity: dict = field(default_factory=dict)  # code -> Severity
+    severity: dict = field(default_factory=dict)  # check code or name (normalised) -> Severity
     prometheus_version: tuple[int, int] = NEWEST_PROMETHEUS
     enable_features: frozenset[str] = frozenset()  # the Prometheus server's --enable-feature flags
     alertmanager_version: tuple[int, int] = NEWEST_ALERTMANAGER
@@ -121,9 +201,15 @@ class Config:
     dashboard_labels: dict = field(default_factory=lambda: {"grafana_dashboard": "1"})  # the sidecar's label
     catalog: str = "metrics.yaml"  # the metric catalog, relative to the root (used when it exists)
     cross_paging_receivers: tuple[str, ...] = ()  # empty: receivers with PagerDuty, Opsgenie or VictorOps
+    sandbox: SandboxLimits = field(default_factory=SandboxLimits)
 
     def with_overrides(self, **kwargs) -> Config:
         return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
+
+
+def _sandbox(data: dict) -> SandboxLimits:
+    return SandboxLimits(float(data.get("timeout", 30)), int(data.get("memory-mib", 1024) * (1 << 20)),
+                         int(data.get("output-mib", 8) * (1 << 20)))
 
 
 def find_config_file(start: Path) -> tuple[Path, dict] | None:
@@ -166,67 +252,31 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
 
 def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
     where = source or "configuration"
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: [tool.obslint] must be a table")
-    unknown = sorted(set(data) - KNOWN_KEYS)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_KEYS))}")
-    from obslint.checks.registry import resolve_check
-
+    problem = shape_problem(data)
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
     paths = {k: list(v) for k, v in DEFAULT_PATHS.items()}
     for kind, value in (data.get("paths") or {}).items():
-        if kind not in DEFAULT_PATHS:
-            raise ConfigError(f"{where}: paths.{kind}: unknown kind (use {', '.join(DEFAULT_PATHS)})")
         paths[kind] = [value] if isinstance(value, str) else list(value)
 
     def codes(key: str) -> frozenset[str]:
+        """Codes and names as given (obslint.checks.registry.validate checks that they exist)."""
         values = data.get(key) or []
-        if isinstance(values, str):
-            values = [values]
-        try:
-            return frozenset(resolve_check(v).code for v in values)
-        except KeyError as exc:
-            raise ConfigError(f"{where}: {key}: {exc.args[0]}") from None
+        return frozenset(normalise(v) for v in ([values] if isinstance(values, str) else values))
 
-    severity = {}
-    for name, level in (data.get("severity") or {}).items():
-        try:
-            severity[resolve_check(name).code] = Severity.parse(level)
-        except (KeyError, ValueError) as exc:
-            raise ConfigError(f"{where}: severity.{name}: {exc.args[0]}") from None
-    limits = {}
-    for key, default in (("max-file-size", 10 * 1024 * 1024), ("max-yaml-nodes", 1_000_000),
-                         ("promql-max-nesting", 1500)):
-        try:
-            limits[key] = int(data.get(key, default))
-        except (TypeError, ValueError):
-            raise ConfigError(f"{where}: {key} must be a whole number") from None
+    severity = {normalise(name): Severity.parse(level) for name, level in (data.get("severity") or {}).items()}
+    limits = {key: int(data.get(key, default)) for key, default in (
+        ("max-file-size", 10 * 1024 * 1024), ("max-yaml-nodes", 1_000_000), ("promql-max-nesting", 1500))}
     mode = data.get("matcher-mode")
-    if mode is not None and mode not in ("classic", "fallback", "utf8"):
-        raise ConfigError(f"{where}: matcher-mode must be classic, fallback or utf8")
     build = data.get("build") or {}
-    if not isinstance(build, dict) or set(build) - BUILD_KEYS:
-        raise ConfigError(f"{where}: build: a table with the keys {', '.join(sorted(BUILD_KEYS))}")
-    for key in ("rule-labels", "dashboard-labels"):
-        labels = build.get(key, {})
-        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-            raise ConfigError(f"{where}: build.{key} must be a table of strings")
-    try:
-        schema_version = int(data.get("dashboard-schema-version", 39))
-    except (TypeError, ValueError):
-        raise ConfigError(f"{where}: dashboard-schema-version must be a whole number") from None
-    if schema_version < 16:
-        raise ConfigError(f"{where}: dashboard-schema-version must be 16 or more (gridPos panels)")
-    features = data.get("enable-features", [])
-    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
-        raise ConfigError(f"{where}: enable-features must be a list of --enable-feature names, such as "
-                          f'["promql-experimental-functions"]')
-    features = frozenset(name.strip() for value in features for name in value.split(",") if name.strip())
+    schema_version = int(data.get("dashboard-schema-version", 39))
+    features = data.get("enable-features") or []
+    features = frozenset(name.strip() for value in ([features] if isinstance(features, str) else features)
+                         for name in value.split(",") if name.strip())  # as --enable-feature takes them
     paging = data.get("paging-receivers", [])
-    if not isinstance(paging, list):
-        raise ConfigError(f"{where}: paging-receivers must be a list of receiver names")
     return Config(
         root=root,
+        sandbox=_sandbox(data.get("sandbox", {})),
         catalog=str(data.get("catalog", "metrics.yaml")),
         cross_paging_receivers=tuple(str(p) for p in paging),
         dashboard_schema_version=schema_version,
@@ -238,6 +288,7 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         source=source,
         matcher_mode=mode,
         paths=paths,
+        configured_paths=frozenset(data.get("paths") or ()),
         exclude=tuple(data.get("exclude") or ()),
         enable=codes("enable"),
         disable=codes("disable"),

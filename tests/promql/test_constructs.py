@@ -8,74 +8,11 @@ accepted from it on; at the newest target with its flag, promtool 3.16 and obsli
 from __future__ import annotations
 
 import pytest
-from test_versions_oracle import TARGETS, promtool_for, promtool_verdicts
+from promql_gen import CONSTRUCTS, REMOVED, STRICTER
+from promql_oracles import TARGETS, promtool_for, promtool_verdicts
 
 from obslint.promql import versions
 from obslint.promql.parse import parse_expr
-
-EXP = versions.EXPERIMENTAL_FUNCTIONS
-DUR = versions.DURATION_EXPR
-ERS = versions.EXTENDED_RANGE_SELECTORS
-FILL = versions.BINOP_FILL_MODIFIERS
-UTF8 = versions.UNQUOTED_UTF8_NAMES
-
-# (expression, first promtool without a flag (None: never), flag, first promtool with the flag)
-CONSTRUCTS = [
-    ("rate(x[5m * 2])", (3, 14), DUR, (3, 10)),  # duration arithmetic; 3.4-3.9 servers with the flag
-    ("x offset (1h + 5m)", (3, 14), DUR, (3, 10)),
-    ("x[(5m)]", (3, 14), DUR, (3, 10)),
-    ("rate(x[5m] offset -(1h))", (3, 13), None, None),  # 3.6-3.12: a parser panic, fixed in 3.13
-    ("x[5m:step()]", (3, 6), None, None),  # 3.12-3.13 need the flag again: not in a pinned oracle
-    ("x offset step()", (3, 6), None, None),
-    ("x[range()]", (3, 10), None, None),
-    ("x[max_of(5m, 1m)]", (3, 14), DUR, (3, 13)),
-    ("foo > 1_000", (2, 54), None, None),
-    ("x[300]", (2, 54), None, None),
-    ("x offset 60", (2, 54), None, None),
-    ("foo > 5m", (2, 54), None, None),
-    ("x @ 100s", (2, 54), None, None),
-    ("a </ b", (3, 11), None, None),
-    ("a >/ 0.5", (3, 11), None, None),
-    ("rate(x[5m] anchored)", (3, 16), ERS, (3, 10)),  # 3.7-3.9 servers with the flag
-    ("x smoothed", (3, 16), ERS, (3, 10)),
-    ("a + fill(0) b", None, FILL, (3, 14)),  # 3.10-3.13 servers with the flag
-    ("a * on(x) fill_left(1) fill_right(2) b", None, FILL, (3, 14)),
-    ('{"my.metric"}', (2, 51), None, None),
-    ('x{"a.b"="c"}', (2, 51), None, None),
-    ('sum by ("a") (x)', (2, 55), None, None),
-    ('sum by ("a.b") (x)', (3, 0), None, None),  # 2.55: quoted, but a legacy name is needed
-    ("sum by (a:b) (x)", (3, 0), None, None),  # but not with promql-unquoted-utf8-names (3.16)
-    ('métrique{é="a"}', None, UTF8, (3, 16)),
-    ('x{a=~"(?<n>b)"}', (2, 51), None, None),  # Go 1.22's regexp, the toolchain of 2.51 and later
-    ("histogram_stddev(x)", (2, 47), None, None),
-    ("histogram_avg(x)", (2, 51), None, None),
-    ("first_over_time(x[5m])", (3, 14), EXP, (3, 7)),
-    ("mad_over_time(x[5m])", None, EXP, (3, 4)),  # servers from 2.49 with the flag
-    ('sort_by_label(x, "a")', None, EXP, (3, 4)),
-    ("limitk(1, x)", None, EXP, (3, 4)),  # servers from 2.54
-    ("limit_ratio(0.5, x)", None, EXP, (3, 4)),
-    ('info(x, {a="b"})', None, EXP, (3, 4)),  # servers from 2.55
-    ("double_exponential_smoothing(x[5m], 0.5, 0.5)", None, EXP, (3, 4)),  # servers from 3.0
-    ("ts_of_max_over_time(x[5m])", None, EXP, (3, 5)),
-    ("ts_of_first_over_time(x[5m])", None, EXP, (3, 7)),
-    ('histogram_quantiles(x, "q", 0.5, 0.9)', None, EXP, (3, 11)),
-    ("step()", None, EXP, (3, 12)),
-    ("vector(range())", None, EXP, (3, 12)),
-    ("max_of(1, 2)", None, EXP, (3, 13)),
-    ("start_timestamp(x)", None, EXP, (3, 14)),
-    ("integral(x[5m])", None, EXP, (3, 16)),
-]
-# and what a release dropped: (expression, first and last promtool accepting it, without flags)
-REMOVED = [
-    ("holt_winters(x[5m], 0.5, 0.5)", (2, 42), (2, 55)),
-    ("foo[5m x 1m]", (2, 42), (3, 5)),  # before 3.6 any letter inside [..] reads as `:`
-    ("0x1e+1", (2, 42), (2, 53)),  # 2.54: an exponent ends a hex number
-    ("x[min(5m, 1m)]", (3, 6), (3, 11)),  # min()/max(): behind the flag in 3.12, max_of()/min_of() in 3.13
-    ("x[0]", (2, 54), (3, 3)),  # 3.4: a range must be greater than 0
-]
-# a flag that makes promtool refuse what it takes without: (expression, flag)
-STRICTER = {"sum by (a:b) (x)": UTF8}
-
 
 def _accepted(since, version) -> bool:
     return since is not None and version >= since

@@ -2,14 +2,14 @@
 
 For each target (Debian's promtool 2.42, and 2.53, 3.0, 3.5 and 3.16 built into the oracle cache by
 scripts/oracles.sh) and with no flag or every PromQL flag: every expression of the shared corpus and
-a generated set (tests/promql/promql_gen.py: the whole language, new syntax included, valid and
+a generated set (tests/promql_gen.py: the whole language, new syntax included, valid and
 not) get the same accept/refuse verdict from `parse_expr` as from `promtool check rules`, and every
 shared-corpus rule file the same verdict from `obslint check` as from promtool. promtool reports
 every rule's error, so each batch of expressions is one rule file (one rule per expression) and
 one promtool run. Where both refuse, obslint's error is where promtool's is (line and column in the
 expression), or, for a bad regex, at the regex where promtool points at its label (or anywhere when
-promtool has none: its parser panicked). Agreement figures
-are printed and written to test-artifacts/promql-versions.json.
+promtool has none: its parser panicked). Agreement figures are printed and written to
+test-artifacts/promql-versions.json.
 """
 
 from __future__ import annotations
@@ -17,93 +17,24 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, IN_CI, REPO, _need
+from helpers import CORPUS, IN_CI, REPO, need
+from promql_oracles import TARGETS, our_position, promtool_for, promtool_verdicts
 
 from obslint.promql import versions
 from obslint.promql.parse import parse_expr
 
 pytestmark = pytest.mark.oracle
 
-# the pinned oracles (scripts/oracles.txt on the oracles branch): target -> release
-RELEASES = {(2, 53): "2.53.4", (3, 0): "3.0.1", (3, 5): "3.5.5", (3, 16): "3.16.0"}
-TARGETS = [(2, 42), *RELEASES]
-# the flags each promtool honours (others it warns about and ignores); the server may know more
+# no flag, or every PromQL flag (a promtool warns about those it does not know, and ignores them)
 FLAG_SETS = {"no flags": frozenset(), "every flag": frozenset(versions.FLAGS)}
 GENERATED = int(os.environ.get("OBSLINT_ORACLE_GENERATED", "3000"))
-BATCH = 1000  # rules per promtool run
 ARTIFACT = REPO / "test-artifacts" / "promql-versions.json"
-_RULE_ERROR = re.compile(r'group "g", rule (\d+), "r\d+": could not parse expression: (?:(\d+):(\d+): )?'
-                         r"(?:parse error: )?(.*)")
-
-
-def promtool_for(target: tuple[int, int]) -> str:
-    if target == (2, 42):
-        path = shutil.which("promtool")
-        if path is None:
-            _need("promtool 2.42", "apt-get install -y prometheus")
-        return path
-    cache = Path(os.environ.get("OBSLINT_ORACLE_DIR", Path.home() / ".cache" / "obslint" / "oracles"))
-    path = cache / f"prometheus-{RELEASES[target]}" / "promtool"
-    if not os.access(path, os.X_OK):
-        _need(f"promtool {RELEASES[target]}", f"scripts/oracles.sh builds it into {path}")
-    return str(path)
-
-
-def rule_file(exprs: list[str]) -> str:
-    """One group, one recording rule per expression (JSON strings are YAML strings)."""
-    lines = ["groups:", "- name: g", "  rules:"]
-    for i, expr in enumerate(exprs):
-        lines.append(f"  - record: r{i}")
-        lines.append(f"    expr: {json.dumps(expr, ensure_ascii=False)}")
-    return "\n".join(lines) + "\n"
-
-
-def promtool_verdicts(promtool: str, exprs: list[str], workdir: Path, features: frozenset[str]
-                      ) -> list[tuple[bool, tuple[int, int] | None]]:
-    """promtool's verdict on each expression: (accepted, line and byte column of its error)."""
-    flags = [f"--enable-feature={','.join(sorted(features))}"] if features else []
-    batches = [exprs[i:i + BATCH] for i in range(0, len(exprs), BATCH)]
-    paths = []
-    for n, batch in enumerate(batches):
-        path = workdir / f"batch{n}.yml"
-        path.write_text(rule_file(batch), encoding="utf-8")
-        paths.append(path)
-
-    def run(path: Path) -> subprocess.CompletedProcess:
-        return subprocess.run([promtool, "check", "rules", *flags, str(path)], capture_output=True, text=True,
-                              timeout=300)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = list(pool.map(run, paths))
-    verdicts: list[tuple[bool, tuple[int, int] | None]] = []
-    for batch, proc in zip(batches, runs, strict=True):
-        errors: dict[int, tuple[int, int] | None] = {}
-        for line in proc.stderr.splitlines():
-            match = _RULE_ERROR.search(line)
-            if match:
-                errors.setdefault(int(match.group(1)) - 1, (int(match.group(2)), int(match.group(3)))
-                                  if match.group(2) else None)
-        if not errors:
-            assert proc.returncode == 0 and f"SUCCESS: {len(batch)} rules found" in proc.stdout, proc.stderr[:2000]
-        verdicts.extend((i not in errors, errors.get(i)) for i in range(len(batch)))
-    return verdicts
-
-
-def our_position(expr: str, offset: int | None) -> tuple[int, int] | None:
-    """line:column of an offset as Go counts them (columns in bytes)."""
-    if offset is None:
-        return None
-    before = expr[:offset]
-    line = before.count("\n") + 1
-    column = len(before[before.rfind("\n") + 1:].encode("utf-8")) + 1
-    return line, column
 
 
 def record(name: str, figures: dict) -> None:
@@ -163,7 +94,7 @@ def _at_the_regex(expr: str, theirs: tuple[int, int], ours: tuple[int, int]) -> 
 def corpus_expressions() -> list[str]:
     path = CORPUS / "exprs" / "verdicts.jsonl"
     if not path.exists():
-        _need("the shared corpus", f"expected it at {CORPUS}")
+        need("the shared corpus", f"expected it at {CORPUS}")
     exprs = [json.loads(line)["expr"] for line in path.open(encoding="utf-8")]
     return list(dict.fromkeys(exprs))
 
@@ -197,16 +128,22 @@ def test_generated_expressions_get_promtools_verdict(target, flags, tmp_path):
 
 @pytest.mark.parametrize("target", TARGETS, ids=_id)
 def test_corpus_rule_files_get_promtools_verdict(target):
-    from test_rulefiles import OWN_RULE_CHECKS, validation_errors
-
+    from obslint.checks.registry import all_checks
     from obslint.config import Config
-    from obslint.lint import lint_paths
+    from obslint.core.findings import Severity
+    from obslint.engine.lint import lint_paths
+
+    own_rule_checks = frozenset(c.code for c in all_checks() if c.code[0] == "R" and int(c.code[1:]) >= 100)
+
+    def validation_errors(findings):  # what promtool checks too (YAML, rulefmt, PromQL)
+        return [f for f in findings if f.severity == Severity.ERROR and (
+            f.code[0] in "YP" or (f.code[0] == "R" and int(f.code[1:]) < 100))]
 
     promtool = promtool_for(target)
     files = sorted(p for p in (CORPUS / "rules").glob("*/*") if p.suffix in (".yml", ".yaml"))
     if not files:
-        _need("the shared corpus", f"expected it at {CORPUS}")
-    config = Config(prometheus_version=target, disable=OWN_RULE_CHECKS)
+        need("the shared corpus", f"expected it at {CORPUS}")
+    config = Config(prometheus_version=target, disable=own_rule_checks)
 
     def verdict(path: Path) -> bool:
         proc = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True, text=True, timeout=120)

@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from obslint.promql.regex import RegexError, compile_anchored
-
 EQ, NE, RE, NRE = "=", "!=", "=~", "!~"
 UTF8_PARSER_SINCE = (0, 27)
 GO_NAMED_GROUPS_SINCE = (0, 26)  # 0.25 is built with go1.19, which refuses (?<name>); later ones are taken to accept it
@@ -73,6 +71,8 @@ def render(matchers) -> str:
 def new_matcher(op: str, name: str, value: str, version: tuple[int, int] = (0, 34)) -> Matcher:
     regex = None
     if op in (RE, NRE):
+        from obslint.promql.regex import RegexError, compile_anchored  # RE2, imported when a regex is made
+
         try:
             regex = compile_anchored(value, version >= GO_NAMED_GROUPS_SINCE)
         except RegexError as exc:

@@ -1,5 +1,5 @@
 """Routing tests: cases of labels with the receivers, grouping, timers, inhibition and muting they
-should get, run against a config; results, JUnit XML and route/inhibit-rule coverage.
+should get, run against a config; results and route/inhibit-rule coverage.
 
 A test file is YAML: a mapping with `tests:` (and optionally `config:`, a path relative to the file),
 or a bare list of cases. A case:
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from xml.etree import ElementTree
 
 from obslint import yamlload
 from obslint.alertmanager import router
@@ -254,33 +253,6 @@ def coverage(config: AlertmanagerConfig, results: list[CaseResult]) -> Coverage:
                     and matches_all(rule.target, r.case.labels):
                 rules_hit.add(id(rule))
     return Coverage(routes, routes_hit, config.inhibit_rules, rules_hit)
-
-
-def junit_xml(suites: list[tuple[str, list[CaseResult]]], errors: dict[str, str] | None = None) -> bytes:
-    """JUnit XML: one <testsuite> per test file, one <testcase> per case."""
-    root = ElementTree.Element("testsuites", name="obslint route-test")
-    total = failed = 0
-    for path, results in suites:
-        suite = ElementTree.SubElement(root, "testsuite", name=path, tests=str(len(results)),
-                                       failures=str(sum(not r.passed for r in results)), errors="0")
-        for r in results:
-            case = ElementTree.SubElement(suite, "testcase", name=r.case.name, classname=path,
-                                          file=path, line=str(r.case.line))
-            if not r.passed:
-                failure = ElementTree.SubElement(case, "failure", message=r.failures[0])
-                failure.text = "\n".join(r.failures) + "\npath: " + " -> ".join(
-                    route.label for route, _ in r.tree)
-        total += len(results)
-        failed += sum(not r.passed for r in results)
-    for path, message in (errors or {}).items():
-        suite = ElementTree.SubElement(root, "testsuite", name=path, tests="1", failures="0", errors="1")
-        case = ElementTree.SubElement(suite, "testcase", name="load", classname=path)
-        ElementTree.SubElement(case, "error", message=message)
-        total += 1
-    root.set("tests", str(total))
-    root.set("failures", str(failed))
-    root.set("errors", str(len(errors or {})))
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def load_alerts(text: str) -> list[dict[str, str]]:

@@ -1,2 +1,4 @@
-"""Dashboards: grafanalib Python executed in isolation (loader), compiled to modern Grafana JSON
-(compiler), validated against obslint's own lenient schema (validate), and linted (lint)."""
+"""Dashboards: which Python files are dashboards and running them in a sandbox (sandbox, execute),
+grafanalib compiled to modern Grafana JSON (compiler), JSON dashboards read with their lines (model),
+obslint's lenient schema (schema), Grafana's variables in PromQL (macros) and units (units). The checks
+are obslint.checks.dashboard_lint."""

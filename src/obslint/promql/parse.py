@@ -24,6 +24,7 @@ import promql_parser as pq
 from obslint.promql import lexer, versions
 from obslint.promql.lexer import Token
 from obslint.promql.regex import _SIMPLE, check_regex
+from obslint.promql.walk import children, iter_nodes  # noqa: F401 - also for readers of parse
 
 NEWEST_PROMETHEUS = versions.NEWEST
 MAX_NESTING = 1500
@@ -420,30 +421,3 @@ def _plain_ast_ok(result: ParsedExpr, dialect: versions.Dialect) -> bool:
             if node.matchers.or_matchers:
                 return False
     return True
-
-
-def children(node) -> list:
-    """The direct children of a promql-parser AST node, left to right."""
-    name = type(node).__name__
-    if name == "BinaryExpr":
-        return [node.lhs, node.rhs]
-    if name == "AggregateExpr":
-        return [node.param, node.expr] if node.param is not None else [node.expr]
-    if name == "Call":
-        return list(node.args)
-    if name == "MatrixSelector":
-        return [node.vector_selector]
-    if name in ("SubqueryExpr", "ParenExpr", "UnaryExpr"):
-        return [node.expr]
-    return []
-
-
-def iter_nodes(ast):
-    """Every node of a promql-parser AST, pre-order, without recursion (pq.walk is quadratic)."""
-    stack = [ast]
-    while stack:
-        node = stack.pop()
-        if node is None:
-            continue
-        yield node
-        stack.extend(reversed(children(node)))

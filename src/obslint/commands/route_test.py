@@ -1,0 +1,271 @@
+"""`obslint route-test` as plain functions: load a config, route label sets, run routing test files."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from obslint import yamlload
+from obslint.alertmanager import router
+from obslint.alertmanager.matchers import MatcherError, mode_for, parse_entry, parse_label_argument
+from obslint.alertmanager.model import AlertmanagerConfig
+from obslint.alertmanager.routetests import CaseResult, TestFileError, coverage, read_cases, run_case
+from obslint.config import Config
+from obslint.core.findings import Finding, Severity
+from obslint.core.paths import display_path
+from obslint.engine.lint import load_alertmanager
+from obslint.output.testreports import routing_report_json, routing_report_text
+
+
+class RouteTestError(Exception):
+    """Bad input to route-test (exit 2): an invalid config, label or test file."""
+
+    def __init__(self, message: str, findings: list[Finding] | None = None):
+        super().__init__(message)
+        self.findings = findings or []
+
+
+def load_model(path: Path, config: Config) -> AlertmanagerConfig:
+    """The validated model, or RouteTestError with the validation errors (with positions)."""
+    if not path.is_file():
+        raise RouteTestError(f"{display_path(path)}: no such file")
+    model, findings = load_alertmanager(path, config)
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    if errors or model is None:
+        raise RouteTestError(f"{display_path(path)}: the Alertmanager config is invalid", errors)
+    return model
+
+
+def parse_labels(arguments: list[str], config: Config) -> dict[str, str]:
+    """`label=value` arguments, as amtool reads them (the last of a repeated label wins)."""
+    mode = mode_for(config.alertmanager_version, config.matcher_mode)
+    labels: dict[str, str] = {}
+    for argument in arguments:
+        try:
+            name, value = parse_label_argument(argument, mode, config.alertmanager_version)
+        except MatcherError as exc:
+            raise RouteTestError(f"Failed to parse labels: {exc}") from None
+        labels[name] = value
+    return labels
+
+
+def parse_firing(values: list[str], config: Config) -> list[dict[str, str]]:
+    """`--firing 'a=b,c=d'`: each a label set written as a matcher list of `=` matchers."""
+    mode = mode_for(config.alertmanager_version, config.matcher_mode)
+    alerts = []
+    for value in values:
+        try:
+            matchers = parse_entry(value, mode, config.alertmanager_version).matchers
+        except MatcherError as exc:
+            raise RouteTestError(f"--firing {value!r}: {exc}") from None
+        if any(m.op != "=" for m in matchers):
+            raise RouteTestError(f"--firing {value!r}: labels must be specified as key=value pairs")
+        alerts.append({m.name: m.value for m in matchers})
+    return alerts
+
+
+def tree_text(model: AlertmanagerConfig, labels: dict[str, str]) -> str:
+    """The matched branches as amtool's `--tree` draws them."""
+    lines = ["Matching routes:", "."]
+    matched = router.matched_tree(model.root, labels)
+    on_tree = {id(r) for r, _ in matched}
+    terminal = {id(r) for r, t in matched if t}
+
+    def draw(route, prefix: str, last: bool) -> None:
+        label = route.label + (f"  receiver: {route.receiver}" if id(route) in terminal else "")
+        lines.append(prefix + ("└── " if last else "├── ") + label)
+        children = [c for c in route.routes if id(c) in on_tree]
+        for i, child in enumerate(children):
+            draw(child, prefix + ("    " if last else "│   "), i == len(children) - 1)
+
+    draw(model.root, "", True)
+    return "\n".join(lines) + "\n\n\n"
+
+
+@dataclass
+class TestRun:
+    files: list[tuple[str, list[CaseResult]]] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    coverage: object = None
+
+    @property
+    def failed(self) -> int:
+        return sum(not r.passed for _, results in self.files for r in results) + len(self.errors)
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for _, results in self.files for r in results)
+
+
+def run_test_files(paths: list[Path], config: Config, config_path: Path | None) -> TestRun:
+    """Run every case of every file; a file may name its config (`config:`), else `config_path`."""
+    run = TestRun()
+    models: dict[Path, AlertmanagerConfig] = {}
+    all_results: list[CaseResult] = []
+    main_model = None
+    for path in paths:
+        shown = display_path(path)
+        try:
+            text = yamlload.read_file(path, config.max_file_size)
+            documents = yamlload.load_documents(text, config.max_yaml_nodes)
+            tests = read_cases(shown, documents[0].root if documents else None)
+        except yamlload.YamlError as exc:
+            run.errors[shown] = f"{shown}:{exc.line}:{exc.column}: {exc.message}"
+            continue
+        except TestFileError as exc:
+            run.errors[shown] = f"{shown}:{exc.line}:{exc.column}: {exc.message}"
+            continue
+        target = (path.parent / tests.config) if tests.config else config_path
+        if target is None:
+            raise RouteTestError(f"{shown}: no config to test against (give --config or `config:` in the file)")
+        target = target.resolve()
+        if target not in models:
+            models[target] = load_model(target, config)
+        model = models[target]
+        main_model = main_model or model
+        results = [run_case(model, case) for case in tests.cases]
+        run.files.append((shown, results))
+        if model is main_model:
+            all_results.extend(results)
+    if main_model is not None:
+        run.coverage = coverage(main_model, all_results)
+    return run
+
+
+def at_instant(text: str | None) -> datetime | None:
+    from obslint.alertmanager.routetests import parse_instant
+
+    if text is None:
+        return None
+    try:
+        return parse_instant(text)
+    except ValueError:
+        raise RouteTestError(f"--at {text!r} is not an RFC 3339 time such as 2026-11-23T03:00:00Z") from None
+
+
+def _stdout(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text)
+
+
+# --- what the command line does (kept here so tests can call it) ------------------------------------
+
+def project_config_file(config: Config) -> Path | None:
+    """The project's one Alertmanager config under its alertmanager/ paths (tests/ excluded)."""
+    from obslint.alertmanager.documents import is_alertmanager_document
+    from obslint.engine.discover import discover
+
+    found = []
+    for target in discover([config.root], config):
+        if target.kind != "alertmanager":
+            continue
+        try:
+            documents = yamlload.load_documents(yamlload.read_file(target.path, config.max_file_size),
+                                                config.max_yaml_nodes)
+        except yamlload.YamlError:
+            found.append(target.path)
+            continue
+        if any(is_alertmanager_document(d.root) for d in documents):
+            found.append(target.path)
+    return found[0] if len(found) == 1 else None
+
+
+def project_test_files(config: Config) -> list[Path]:
+    from obslint.engine.discover import discover
+
+    return [t.path for t in discover([config.root], config) if t.kind == "route-tests"]
+
+
+def cli_route(config_path: Path | None, label_args: list[str], config: Config, *, tree: bool = False,
+              verify: str | None = None, at: str | None = None, firing: list[str] = (),
+              alerts_file: Path | None = None, fmt: str = "text", write=None) -> int:
+    write = write or _stdout
+    if config_path is None:
+        raise RouteTestError("no Alertmanager config: give --config FILE")
+    model = load_model(config_path, config)
+    instant = at_instant(at)
+    firing_alerts = parse_firing(list(firing), config)
+    if alerts_file is not None:
+        from obslint.alertmanager.routetests import load_alerts
+
+        try:
+            alerts = load_alerts(alerts_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError) as exc:
+            raise RouteTestError(f"{alerts_file}: cannot read: {exc}") from None
+        except TestFileError as exc:
+            raise RouteTestError(f"{alerts_file}:{exc.line}:{exc.column}: {exc.message}") from None
+        results = route_batch(model, alerts, firing_alerts, instant)
+        if fmt == "json":
+            write(json.dumps([r.to_json() for r in results], indent=None, separators=(",", ":")) + "\n")
+        else:
+            for r in results:
+                write((f"{json.dumps(r.labels, sort_keys=True)} -> {','.join(r.receivers)}"
+                     + (" (inhibited)" if r.inhibitions else "")) + "\n")
+        return 0
+    labels = parse_labels(label_args, config)
+    result = router.route_alert(model, labels, firing_alerts, instant)
+    line = ",".join(result.receivers)
+    if fmt == "json":
+        write(json.dumps(result.to_json(), indent=2) + "\n")
+    else:
+        if tree:
+            write(tree_text(model, labels))
+        write(line + "\n")
+        if firing_alerts:
+            write(("inhibited by " + "; ".join(f"{rule.title} (line {rule.node.line}) via "
+                                             f"{json.dumps(source, sort_keys=True)}"
+                                             for rule, source in result.inhibitions)
+                 if result.inhibitions else "not inhibited") + "\n")
+    if verify is not None and verify != line:
+        write("WARNING: Expected receivers did not match resolved receivers.\n")
+        return 1
+    return 0
+
+
+def route_batch(model: AlertmanagerConfig, alerts: list[dict[str, str]], firing: list[dict[str, str]] = (),
+                at: datetime | None = None) -> list[router.RouteResult]:
+    at = at or datetime.now().astimezone()
+    return [router.route_alert(model, labels, firing, at) for labels in alerts]
+
+
+def cli_run_tests(paths: list[Path], config: Config, config_path: Path | None, fmt: str = "text",
+                  junit: Path | None = None, fail_under: float | None = None, write=None) -> int:
+    write = write or _stdout
+    if not paths:
+        raise RouteTestError("no routing test files (give TESTS.yaml, or put them in alertmanager/tests/)")
+    run = run_test_files(paths, config, config_path)
+    if junit is not None:
+        from obslint.core.fileio import write_atomic
+
+        write_atomic(junit, junit_report(run))
+    write(routing_report_json(run) if fmt == "json" else routing_report_text(run))
+    if run.errors and not run.files:
+        return 2
+    if run.failed:
+        return 1
+    if fail_under is not None and run.coverage is not None and run.coverage.percent < fail_under:
+        write((f"coverage {run.coverage.percent:.1f}% is under --fail-under {fail_under:g}%") + "\n")
+        return 1
+    return 0
+
+
+def junit_report(run: TestRun) -> bytes:
+    """The routing tests as JUnit XML: one suite per test file, one test case per case."""
+    from obslint.output.junit import Case, Suite, junit_xml
+
+    suites = []
+    for path, results in run.files:
+        cases = []
+        for r in results:
+            failure = None
+            if not r.passed:
+                failure = (r.failures[0], "\n".join(r.failures) + "\npath: " + " -> ".join(
+                    route.label for route, _ in r.tree))
+            cases.append(Case(r.case.name, path, r.case.line, path, failure=failure))
+        suites.append(Suite(path, cases))
+    for path, message in run.errors.items():
+        suites.append(Suite(path, [Case("load", path, error=(message, ""))]))
+    return junit_xml("obslint route-test", suites)

@@ -1,0 +1,49 @@
+"""Cross-checks between rules, routing, dashboards and the catalog, and `obslint report`."""
+
+from __future__ import annotations
+
+from helpers import DATA, REPO
+
+from obslint.config import Config
+from obslint.crossref import alerts as crosschecks
+from obslint.engine.lint import lint_paths
+from obslint.promql.labels import LabelSet
+
+FIXTURE = DATA / "crossrepo"
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def test_the_seeded_mistakes_give_one_finding_each_at_their_line():
+    findings = lint_paths([FIXTURE], Config(root=FIXTURE))
+    got = [(f.path.rsplit("crossrepo/", 1)[-1], f.line, f.code) for f in findings]
+    assert got == [
+        ("alertmanager/alertmanager.yml", 23, "X005"),  # equal: [cluster], which no alert carries
+        ("dashboards_py/payments.py", 11, "X006"),  # reads the recording rule's old name
+        ("rules/alerts.yaml", 4, "X002"),  # critical, team misspelt: pages nobody
+        ("rules/alerts.yaml", 16, "X008"),  # selects `code`, which the catalog says the metric lacks
+    ]
+    assert "did you mean `job:payments_requests:rate5m`" in findings[1].message
+
+
+def test_query_labels_make_routes_possible_not_sure():
+    """A route on a label the query may return is reachable, but not surely: no default-receiver finding."""
+    from obslint.alertmanager.matchers import EQ, new_matcher
+
+    alert = crosschecks.Alert("A", "r.yml", "r.yml", 1, 1, {"alertname": "A", "severity": "warning"},
+                              LabelSet(frozenset({"namespace"}), True))
+    matcher = new_matcher(EQ, "namespace", "payments")
+    assert crosschecks.matcher_state(matcher, alert) == crosschecks.MAYBE
+    closed = crosschecks.Alert("A", "r.yml", "r.yml", 1, 1, {"alertname": "A"}, LabelSet(frozenset({"job"})))
+    assert crosschecks.matcher_state(matcher, closed) == crosschecks.NO
+
+
+def test_alert_labels_are_followed_through_recording_rules():
+    """An alert on a recorded series has exactly the labels its recording rule's query keeps."""
+    from obslint.engine import lint
+
+    targets = [lint.Target(p, "rules", True) for p in sorted((FIXTURE / "rules").glob("*.yaml"))]
+    _, facts = lint._lint_files(targets, Config(root=FIXTURE), 1)
+    alerts = {a.name: a for a in crosschecks.alerts_of(facts, Config(root=FIXTURE))}
+    ratio = alerts["PaymentsErrorRatioHigh"]  # reads job:payments_requests_errors:ratio_rate5m, by (job)
+    assert ratio.may_have("job") and not ratio.may_have("cluster") and not ratio.may_have("instance")
+    assert alerts["PaymentsDown"].may_have("instance")  # `up` is scraped: any label

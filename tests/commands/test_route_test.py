@@ -1,0 +1,82 @@
+"""`obslint route-test`: amtool's receivers line, batches, routing test files, JUnit and coverage."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree
+
+import pytest
+from helpers import REPO, run_module
+
+from obslint.commands.route_test import RouteTestError, cli_route, cli_run_tests, load_model
+from obslint.config import Config
+
+AM = REPO / "alertmanager" / "alertmanager.yml"
+CONFIG = Config(root=REPO, alertmanager_version=(0, 25))
+
+
+
+def test_route_test_prints_amtools_line_and_verifies(tmp_path):
+    proc = run_module("route-test", "--config", str(AM), "--alertmanager-version", "0.25", "severity=critical",
+                   "team=ml-team")
+    assert proc.returncode == 0 and proc.stdout == "mlops-critical,ml-team\n"
+    proc = run_module("route-test", "--config", str(AM), "team=devops", "--verify-receivers", "ml-team")
+    assert proc.returncode == 1 and "did not match" in proc.stdout
+
+
+def test_route_test_json_with_firing_and_instant():
+    proc = run_module("route-test", "--config", str(AM), "--format", "json", "--at", "2026-11-21T11:00:00Z",
+                   "--firing", "alertname=ModelServerDown,service=model-server", "alertname=HighPredictionLatency",
+                   "service=model-server", "team=business")
+    data = json.loads(proc.stdout)
+    assert data["receivers"] == ["business-metrics"]
+    assert data["routes"][0]["active"] is False and data["routes"][0]["group_by"] == ["alertname"]
+    assert data["inhibited"] is True and data["inhibited_by"][0]["source"]["alertname"] == "ModelServerDown"
+
+
+def test_route_test_batch_keeps_input_order(tmp_path):
+    alerts = tmp_path / "alerts.jsonl"
+    alerts.write_text('{"team": "devops"}\n{"severity": "critical"}\n{"labels": {"team": "security"}}\n')
+    out = []
+    assert cli_route(AM, [], CONFIG, alerts_file=alerts, fmt="json", write=out.append) == 0
+    assert [r["receivers"] for r in json.loads(out[0])] == [["devops-team"], ["mlops-critical"], ["security"]]
+
+
+def test_invalid_config_exits_2_with_positions(tmp_path):
+    bad = tmp_path / "am.yml"
+    bad.write_text("route:\n  receiver: nobody\nreceivers:\n  - name: r\n")
+    proc = run_module("route-test", "--config", str(bad), "a=b")
+    assert proc.returncode == 2
+    assert "am.yml:2:13: A004" in proc.stderr
+    with pytest.raises(RouteTestError):
+        load_model(bad, CONFIG)
+
+
+def test_a_failing_case_shows_expected_got_and_path_and_junit(tmp_path):
+    tests = tmp_path / "routing.yaml"
+    tests.write_text(f"config: {AM}\ntests:\n  - name: wrong\n    labels: {{team: devops}}\n"
+                     "    receivers: [ml-team]\n  - name: right\n    labels: {team: devops}\n"
+                     "    receiver: devops-team\n")
+    junit = tmp_path / "junit.xml"
+    out = []
+    assert cli_run_tests([tests], CONFIG, None, junit=junit, write=out.append) == 1
+    text = out[0]
+    assert "FAIL" in text and "expected ['ml-team'], got ['devops-team']" in text
+    assert 'path:   default-route [route, line 13] -> {team="devops"}' in text
+    root = ElementTree.parse(junit).getroot()
+    assert (root.get("tests"), root.get("failures")) == ("2", "1")
+    assert cli_run_tests([tests], CONFIG, None, fail_under=101, write=out.append) == 1
+
+
+def test_the_repository_routing_tests_pass_with_full_coverage():
+    proc = run_module("route-test", "--format", "json", "--fail-under", "100")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 0, proc.stdout
+    assert data["failed"] == 0 and data["coverage"]["percent"] == 100.0
+
+
+def test_bad_test_file_is_a_clean_error(tmp_path):
+    tests = tmp_path / "routing.yaml"
+    tests.write_text(f"config: {AM}\ntests:\n  - name: x\n    labels: {{a: b}}\n    recievers: [x]\n")
+    proc = run_module("route-test", str(tests))
+    assert proc.returncode == 2 and "routing.yaml:5:5: unknown key 'recievers'" in proc.stdout
