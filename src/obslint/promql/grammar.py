@@ -131,6 +131,7 @@ def _lex_spec(d: Dialect) -> _LexSpec:
 
 
 _NAME_RUN = re.compile(r"[A-Za-z0-9_:]*")
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_:")
 _LABEL_RUN = re.compile(r"[A-Za-z0-9_]*")
 _SPACE_RUN = re.compile(r"[ \t\n\r]*")
 _PLAIN_STRING = {'"': re.compile(r'"[^"\\\n\ufffd]*"'), "'": re.compile(r"'[^'\\\n\ufffd]*'")}
@@ -191,9 +192,6 @@ class _Lexer:
             if mode == "durexpr":
                 i, mode = self.duration_expr(i)
                 continue
-            if s.startswith("#", i):
-                i = self.comment(i)
-                continue
             if i >= n:
                 if self.paren != 0:
                     raise _LexError("unclosed left parenthesis", i)
@@ -202,9 +200,14 @@ class _Lexer:
                 self.emit("EOF", n, n)
                 return
             c = s[i]
+            if not self.bracket and c in _NAME_START:  # the common case first: a name or keyword
+                i = self.keyword_or_identifier(i)
+                continue
             nxt = s[i + 1] if i + 1 < n else ""
             if c in _SPACE:
                 i = _SPACE_RUN.match(s, i).end()
+            elif c == "#":
+                i = self.comment(i)
             elif c in ",*/%+-^@":
                 self.emit(c, i, i + 1)
                 i += 1
@@ -308,13 +311,12 @@ class _Lexer:
     def inside_braces(self, i: int) -> tuple[int, str]:
         s, n = self.s, self.n
         while True:
-            if s.startswith("#", i):
-                i = self.comment(i)
-                continue
             if i >= n:
                 raise _LexError("unexpected end of input inside braces", i)
             c = s[i]
-            if c in _SPACE:
+            if c == "#":
+                i = self.comment(i)
+            elif c in _SPACE:
                 i += 1
             elif self.name_start(c):
                 if self.spec.utf8_names:
@@ -665,8 +667,11 @@ def unquote(token: str) -> str:
     return out.decode("utf-8", "surrogateescape")
 
 
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, as unquote() keeps them
+
+
 def _valid_utf8(value: str) -> bool:
-    return not any("\udc80" <= c <= "\udcff" for c in value)
+    return value.isascii() or _NOT_UTF8.search(value) is None
 
 
 # ---------------------------------------------------------------------------------------------
