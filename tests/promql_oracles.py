@@ -14,7 +14,6 @@ from pathlib import Path
 
 from helpers import need
 
-from obslint.promql import versions
 
 # the pinned oracles (scripts/oracles.txt on the oracles branch): target -> release
 RELEASES = {(2, 53): "2.53.4", (3, 0): "3.0.1", (3, 5): "3.5.5", (3, 16): "3.16.0"}

@@ -16,8 +16,8 @@ from obslint.promql import versions
 
 
 def test_enable_features_is_read_from_the_configuration(tmp_path):
-    config = from_mapping({"enable-features": ["promql-experimental-functions", "promql-duration-expr,exemplar-storage"]},
-                          tmp_path)
+    features = ["promql-experimental-functions", "promql-duration-expr,exemplar-storage"]
+    config = from_mapping({"enable-features": features}, tmp_path)
     assert config.enable_features == {"promql-experimental-functions", "promql-duration-expr", "exemplar-storage"}
     assert from_mapping({}, tmp_path).enable_features == frozenset()
     assert from_mapping({"enable-features": "promql-experimental-functions"}, tmp_path).enable_features == \

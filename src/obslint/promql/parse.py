@@ -332,21 +332,17 @@ def _double_quoted(value: str) -> str:
     return '"' + escaped + '"'
 
 
-def _restore(message: str, result: ParsedExpr) -> str:
-    for placeholder, original in result.regexes.items():
-        message = message.replace("(?:%s)?" % placeholder, original).replace(placeholder, original)
-    return message
-
-
 # Expressions with nothing only their tokens can judge, as one pattern per target: the tokens of such
 # an expression, matched one after another as the lexer makes them (possessively: no other reading is
 # tried), leave out everything only the grammar judges right. Out are: escapes, raw strings, regex
-# matchers but those of literals, dots, single quantifiers and `|` (regex._SIMPLE), `@`, hex numbers, `!` and `.` alone, any character no token may hold (lexical
-# errors), numbers that may overflow a float64 (300 digits, or an exponent of three), durations of
-# more than six digits a unit (overflow), and numbers inside [..]; before 2.54, durations outside
-# [range:step] and `offset`, and numbers inside them; before 3.0, strings where a quoted name may
-# stand (after `{`, `(` or `,`). So when the pattern matches, promql-parser accepts the text and its
-# AST holds nothing the target may lack (_plain_ast_ok), promtool accepts it too.
+# matchers but those made of literals, dots, single quantifiers and `|` (regex._SIMPLE), `@`, hex
+# numbers, `!` and `.` alone, any character no token may hold (lexical errors), numbers that may
+# overflow a float64 (300 digits, or an exponent of three), durations of more than six digits a unit
+# (overflow), and numbers inside [..]; before 2.54, durations outside [range:step] and `offset`, and
+# numbers inside them; before 3.0, strings where a quoted name may stand (after `{`, `(` or `,`); and
+# (_needs_tokens) a unary plus, `offset` as a name, a comment holding a parenthesis. So when the
+# pattern matches, promql-parser accepts the text and its AST holds nothing the target may lack
+# (_plain_ast_ok), promtool accepts it too: tests/promql/test_grammar.py checks it on generated input.
 _SPACE = r"[ \t\n\r]++"
 _DURATION = r"(?:[0-9]{1,6}+(?:ms|s|m|h|d|w|y)(?![^\W\d]))++"
 _NUMBER = (r"(?!0[xX])(?:[0-9]{1,299}+(?:\.[0-9]*+)?|\.[0-9]{1,299}+)(?:[eE][+-]?[0-9]{1,2}+)?"

@@ -161,18 +161,6 @@ def _change_points() -> list[Version]:
     return sorted(p for p in points if OLDEST < p <= NEWEST)
 
 
-def function_since(name: str) -> Version | None:
-    """The first version whose PromQL knows function `name` (None: every supported version)."""
-    function = FUNCTIONS.get(name)
-    if function is None:
-        return None
-    return None if function.since <= OLDEST else function.since
-
-
-def aggregation_since(name: str) -> Version | None:
-    return AGGREGATION_SINCE.get(name)
-
-
 class Dialect:
     """Everything the parser needs to know about one target: a promtool version and its flags. Made
     by dialect(), which gives the same object for the same target."""
