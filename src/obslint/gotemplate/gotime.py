@@ -489,7 +489,9 @@ def parse_time(layout: str, value: str, default_loc: Location = UTC, local_loc: 
                 value = value[m.end():]
             elif std[0] in ".,":
                 ndigit = len(std)
-                if len(value) < ndigit or value[0] not in ".,":
+                if std[1] == "9" and (len(value) < 2 or value[0] not in ".," or not value[1].isdigit()):
+                    continue  # the fraction may be left out
+                if std[1] == "0" and (len(value) < ndigit or value[0] not in ".,"):
                     raise ValueError
                 if std[1] == "0":
                     digits = value[1:ndigit]
@@ -625,3 +627,111 @@ def parse_duration(s: str) -> int:
         if total > 2 ** 63 - 1:
             raise TimeError(f"time: invalid duration {_q(orig)}")
     return -total if neg else total
+
+
+# ------------------------------------------------------------------------------ Go types and methods
+
+def _types():
+    """time.Time, time.Duration, time.Month, time.Weekday and *time.Location as template values."""
+    from obslint.gotemplate.values import BOOL, FLOAT64, INT, INT64, STRING, GoError, GoFunc, GoInt, GoType
+
+    time_t = GoType("time.Time", "struct")
+    duration_t = GoType("time.Duration", "int64", underlying=INT64)
+    month_t = GoType("time.Month", "int", underlying=INT)
+    weekday_t = GoType("time.Weekday", "int", underlying=INT)
+    location_t = GoType("*time.Location", "ptr")
+
+    def dur(v: int) -> GoInt:
+        return GoInt(_clamp(v), duration_t)
+
+    def m(name, params, result, impl, returns_error=False):
+        return GoFunc(name, params, result, impl, returns_error=returns_error)
+
+    def two_results(name):
+        def impl(*_):
+            raise GoError(f"can't call method/function {name!r} with 2 results".replace("'", '"'))
+        return m(name, (), None, impl)
+
+    def strip(t: GoTime, loc: Location) -> GoTime:
+        return GoTime(t.sec, t.nsec, loc, None)
+
+    def add_date(t: GoTime, years: int, months: int, days: int) -> GoTime:
+        y, mo, d, h, mi, s, _, _ = t.civil()
+        out = from_civil(y + years, mo + months, d + days, h, mi, s, t.nsec, t.loc)
+        return out
+
+    def rounding(t: GoTime, d: int, up: bool) -> GoTime:
+        if d <= 0:
+            return GoTime(t.sec, t.nsec, t.loc, None)
+        # Go rounds the absolute time since year 1
+        total = (t.sec + UNIX_TO_INTERNAL) * NANOS + t.nsec
+        r = total % d
+        total -= r
+        if up and r + r >= d:
+            total += d
+        sec, nsec = divmod(total, NANOS)
+        return GoTime(sec - UNIX_TO_INTERNAL, nsec, t.loc, None)
+
+    time_t.methods.update({
+        "String": m("String", (), STRING, lambda t: t.string()),
+        "Format": m("Format", (STRING,), STRING, lambda t, layout: t.format(layout)),
+        "Unix": m("Unix", (), INT64, lambda t: GoInt(t.sec, INT64)),
+        "UnixMilli": m("UnixMilli", (), INT64, lambda t: GoInt(t.unix_nano() // 1_000_000, INT64)),
+        "UnixMicro": m("UnixMicro", (), INT64, lambda t: GoInt(t.unix_nano() // 1000, INT64)),
+        "UnixNano": m("UnixNano", (), INT64, lambda t: GoInt(t.unix_nano(), INT64)),
+        "UTC": m("UTC", (), time_t, lambda t: strip(t, UTC)),
+        "Local": m("Local", (), time_t, lambda t: strip(t, local())),
+        "In": m("In", (location_t,), time_t, lambda t, loc: strip(t, loc)),
+        "Location": m("Location", (), location_t, lambda t: t.loc if t.loc is not UTC else UTC),
+        "Add": m("Add", (duration_t,), time_t, lambda t, d: t.add_nanos(int(d))),
+        "AddDate": m("AddDate", (INT, INT, INT), time_t, add_date),
+        "Sub": m("Sub", (time_t,), duration_t, lambda t, u: dur(t.sub(u))),
+        "Before": m("Before", (time_t,), BOOL, lambda t, u: t.sub(u) < 0),
+        "After": m("After", (time_t,), BOOL, lambda t, u: t.sub(u) > 0),
+        "Equal": m("Equal", (time_t,), BOOL, lambda t, u: t.sub(u) == 0),
+        "Compare": m("Compare", (time_t,), INT, lambda t, u: (t.sub(u) > 0) - (t.sub(u) < 0)),
+        "IsZero": m("IsZero", (), BOOL, lambda t: t.is_zero()),
+        "Year": m("Year", (), INT, lambda t: t.civil()[0]),
+        "Month": m("Month", (), month_t, lambda t: GoInt(t.civil()[1], month_t)),
+        "Day": m("Day", (), INT, lambda t: t.civil()[2]),
+        "Hour": m("Hour", (), INT, lambda t: t.civil()[3]),
+        "Minute": m("Minute", (), INT, lambda t: t.civil()[4]),
+        "Second": m("Second", (), INT, lambda t: t.civil()[5]),
+        "Nanosecond": m("Nanosecond", (), INT, lambda t: t.nsec),
+        "Weekday": m("Weekday", (), weekday_t, lambda t: GoInt(t.civil()[6], weekday_t)),
+        "YearDay": m("YearDay", (), INT, lambda t: t.civil()[7]),
+        "Round": m("Round", (duration_t,), time_t, lambda t, d: rounding(t, int(d), True)),
+        "Truncate": m("Truncate", (duration_t,), time_t, lambda t, d: rounding(t, int(d), False)),
+        "Zone": two_results("Zone"),
+        "Date": two_results("Date"),
+        "Clock": two_results("Clock"),
+        "ISOWeek": two_results("ISOWeek"),
+    })
+    duration_t.methods.update({
+        "String": m("String", (), STRING, lambda d: duration_string(int(d))),
+        "Seconds": m("Seconds", (), FLOAT64, lambda d: int(d) // NANOS + (int(d) % NANOS) / 1e9
+                     if d >= 0 else -((-int(d)) // NANOS + ((-int(d)) % NANOS) / 1e9)),
+        "Minutes": m("Minutes", (), FLOAT64, lambda d: int(d) / (60 * NANOS)),
+        "Hours": m("Hours", (), FLOAT64, lambda d: int(d) / (3600 * NANOS)),
+        "Milliseconds": m("Milliseconds", (), INT64, lambda d: GoInt(int(int(d) / 1_000_000), INT64)),
+        "Microseconds": m("Microseconds", (), INT64, lambda d: GoInt(int(int(d) / 1000), INT64)),
+        "Nanoseconds": m("Nanoseconds", (), INT64, lambda d: GoInt(int(d), INT64)),
+        "Abs": m("Abs", (), duration_t, lambda d: dur(abs(int(d)))),
+    })
+    month_t.methods["String"] = m("String", (), STRING, lambda mo: MONTHS[int(mo) - 1] if 1 <= mo <= 12
+                                  else f"%!Month({int(mo)})")
+    weekday_t.methods["String"] = m("String", (), STRING, lambda w: DAYS[int(w)] if 0 <= w <= 6
+                                    else f"%!Weekday({int(w)})")
+    location_t.methods["String"] = m("String", (), STRING, lambda loc: loc.name)
+    return time_t, duration_t, month_t, weekday_t, location_t
+
+
+TIME_T, DURATION_T, MONTH_T, WEEKDAY_T, LOCATION_T = _types()
+GoTime.gotype = TIME_T
+Location.gotype = LOCATION_T
+TIME_T.zero = staticmethod(GoTime.zero)
+
+
+def duration(v: int):
+    from obslint.gotemplate.values import GoInt
+    return GoInt(_clamp(v), DURATION_T)
