@@ -29,6 +29,7 @@ from typing import Any
 
 from obslint.gotemplate import gotime
 from obslint.gotemplate.execute import TemplateSet
+from obslint.gotemplate.gojson import to_json
 from obslint.gotemplate.parse import TemplateError, go_trim_space
 from obslint.gotemplate.printf import sprint
 from obslint.gotemplate.values import (
@@ -637,76 +638,6 @@ def _humanize_duration(v: Any) -> str:
     return sprintf("%.4g%ss", f, prefix)
 
 
-def to_json(v: Any) -> str:
-    """encoding/json's Marshal of a template value (HTML-safe escaping, sorted map keys)."""
-    import math
-    from obslint.gotemplate.printf import format_float
-    t = type_of(v)
-    if t is None:
-        return "null"
-    k = t.kind
-    if isinstance(v, gotime.GoTime):
-        y = v.civil()[0]
-        if not 0 <= y <= 9999:
-            raise GoError("json: error calling MarshalJSON for type time.Time: Time.MarshalJSON: year outside "
-                          "of range [0,9999]")
-        return '"' + v.format("2006-01-02T15:04:05.999999999Z07:00") + '"'
-    if k == "bool":
-        return "true" if v else "false"
-    if k == "string":
-        return _json_string(v)
-    if k == "float64":
-        if math.isnan(v) or math.isinf(v):
-            raise GoError(f"json: unsupported value: {format_float(v, 'g')}")
-        a = abs(v)
-        fmt = "e" if a != 0 and (a < 1e-6 or a >= 1e21) else "f"
-        s = format_float(v, fmt)
-        if fmt == "e":
-            n = len(s)
-            if n >= 4 and s[n - 4] == "e" and s[n - 3] == "-" and s[n - 2] == "0":
-                s = s[:n - 2] + s[n - 1:]
-        return s
-    if k == "complex128":
-        raise GoError("json: unsupported type: complex128")
-    if k in ("int", "int64", "int32", "uint8", "uint", "uint64"):
-        return str(int(v))
-    if k == "slice":
-        if getattr(v, "nil", False):
-            return "null"
-        return "[" + ",".join(to_json(x) for x in v) + "]"
-    if k == "map":
-        items = sorted(v.items(), key=lambda kv: kv[0].encode("utf-8", "surrogateescape"))
-        return "{" + ",".join(_json_string(key) + ":" + to_json(val) for key, val in items) + "}"
-    if k == "struct" and isinstance(v, GoStruct):
-        names = getattr(t, "json_names", None) or {f: f for f in t.fields}
-        return "{" + ",".join(_json_string(names[f]) + ":" + to_json(v.values.get(f)) for f in t.fields) + "}"
-    if k == "ptr":
-        return "{}"
-    raise GoError(f"json: unsupported type: {t.name}")
-
-
-def _json_string(s: str) -> str:
-    out = ['"']
-    for c in s:
-        o = ord(c)
-        if c == '"':
-            out.append('\\"')
-        elif c == "\\":
-            out.append("\\\\")
-        elif c in "<>&":
-            out.append(f"\\u00{o:02x}")
-        elif o < 0x20:
-            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}.get(c, f"\\u00{o:02x}"))
-        elif c in "\u2028\u2029":
-            out.append(f"\\u{o:04x}")
-        elif 0xDC80 <= o <= 0xDCFF:
-            out.append("\\ufffd")
-        else:
-            out.append(c)
-    out.append('"')
-    return "".join(out)
-
-
 def _b64decode(text: str) -> str:
     raw = text.encode("utf-8", "surrogateescape")
     alphabet = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -827,8 +758,8 @@ def _dict(*values: Any) -> GoMap:
 
 # ----------------------------------------------------------------------------------------------- render
 
-HTML_T = GoType("template.HTML", "string", underlying=STRING)
-URL_T = GoType("template.URL", "string", underlying=STRING)
+from obslint.gotemplate.escape import HTML_T, URL_T  # noqa: E402 - html/template's types
+
 HTML_TYPES = {"HTML": HTML_T, "URL": URL_T}
 
 
@@ -837,12 +768,13 @@ class RenderError(Exception):
 
 
 @lru_cache(maxsize=None)
-def _base_set(ver: Version, html: bool) -> TemplateSet:
+def _base_set(ver: Version, embedded_defaults: bool = True) -> TemplateSet:
     model = Model(ver)
     tset = TemplateSet(functions(model, HTML_TYPES), missingkey="zero", go=ver.go)
-    default, email = default_templates(ver)
-    tset.parse("", default)
-    tset.parse("", email)
+    if embedded_defaults:
+        default, email = default_templates(ver)
+        tset.parse("", default)
+        tset.parse("", email)
     tset.model = model
     return tset
 
@@ -855,13 +787,15 @@ def _go_glob(pattern: str) -> list[str]:
 
 
 def render(text: str, globs: tuple[str, ...] | list[str] = (), template_type: str = "text",
-           data: bytes | None = None, am_version: str = "0.35") -> str:
+           data: bytes | None = None, am_version: str = "0.35", embedded_defaults: bool = True) -> str:
     """`amtool template render`: the rendered text (what amtool prints), or RenderError.
 
     `data` is the content of the --template.data file (JSON, as amtool reads it); None uses amtool's
-    sample data."""
+    sample data. `embedded_defaults=False` renders as Debian's amtool does: Debian builds Alertmanager
+    without its embedded default templates (they are files in /usr/share/prometheus/alertmanager/,
+    which a --template.glob must name)."""
     ver = version(am_version)
-    base = _base_set(ver, template_type == "html")
+    base = _base_set(ver, embedded_defaults)
     tset = base.clone()
     model: Model = base.model
     try:
@@ -894,7 +828,8 @@ def render(text: str, globs: tuple[str, ...] | list[str] = (), template_type: st
         raise RenderError(str(exc)) from exc
 
 
-def amtool_template_render(args: list[str], am_version: str = "0.35", stdout=None, stderr=None) -> int:
+def amtool_template_render(args: list[str], am_version: str = "0.35", stdout=None, stderr=None,
+                           embedded_defaults: bool = True) -> int:
     """The command line of `amtool template render` (its flags), printing as amtool prints: the rendered
     text on stdout with nothing added; on error `amtool: error: ...` on stderr and status 1."""
     import sys
@@ -944,7 +879,7 @@ def amtool_template_render(args: list[str], am_version: str = "0.35", stdout=Non
             stderr.write(f"amtool: error: open {data_path}: {(exc.strerror or str(exc)).lower()}\n")
             return 1
     try:
-        out = render(text, globs, ttype, data, am_version)
+        out = render(text, globs, ttype, data, am_version, embedded_defaults)
     except RenderError as exc:
         stderr.write(f"amtool: error: {exc}\n")
         return 1
