@@ -496,8 +496,10 @@ def _title(s: str) -> str:
 
 def _regexp(pattern: str):
     import re2
+    options = re2.Options()
+    options.log_errors = False
     try:
-        return re2.compile(pattern)
+        return re2.compile(pattern, options)
     except Exception as exc:  # noqa: BLE001 - re2 raises its own error type
         raise GoError(f"error parsing regexp: {exc}") from None
 

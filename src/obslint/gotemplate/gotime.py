@@ -106,6 +106,15 @@ class GoTime:
     def __hash__(self):
         return hash((self.sec, self.nsec))
 
+    def internal(self) -> tuple[int, int]:
+        """Go's (wall, ext) fields: with a monotonic reading, wall holds a flag, the seconds since 1885
+        and the nanoseconds, and ext the monotonic clock; without one, wall holds the nanoseconds and ext
+        the seconds since year 1."""
+        if self.mono is not None:
+            secs_1885 = self.sec + UNIX_TO_INTERNAL - 59453308800
+            return (1 << 63) | (secs_1885 << 30) | self.nsec, self.mono
+        return self.nsec, self.sec + UNIX_TO_INTERNAL
+
     def is_zero(self) -> bool:
         return self.sec == -UNIX_TO_INTERNAL and self.nsec == 0
 

@@ -149,9 +149,10 @@ def _fmt_f(ds: str, dp: int, prec: int) -> str:
 # ---------------------------------------------------------------------------------------------- fmt
 
 class _Flags:
-    __slots__ = ("plus", "minus", "sharp", "space", "zero", "wid", "prec", "plus_v", "sharp_v")
+    __slots__ = ("plus", "minus", "sharp", "space", "zero", "wid", "prec", "plus_v", "sharp_v", "erroring")
 
     def __init__(self):
+        self.erroring = False
         self.plus = self.minus = self.sharp = self.space = self.zero = False
         self.plus_v = self.sharp_v = False
         self.wid = None
@@ -298,11 +299,18 @@ def _fmt_string(s: str, verb: str, f: _Flags) -> str:
     return None
 
 
-def _bad_verb(v: Any, verb: str, depth_name: str | None = None) -> str:
+def _bad_verb(v: Any, verb: str, f: _Flags | None = None) -> str:
+    """%!verb(type=value): the value printed with %v under the same flags, its methods not called."""
     if v is None or v is NIL:
         return f"%!{verb}(<nil>)"
     t = type_of(v)
-    return f"%!{verb}({t.name}={sprint_value(v, 'v', _Flags(), 0)})"
+    g = f or _Flags()
+    saved = g.erroring
+    g.erroring = True
+    try:
+        return f"%!{verb}({t.name}={sprint_value(v, 'v', g, 0)})"
+    finally:
+        g.erroring = saved
 
 
 def _fmt_char(c: int, f: _Flags) -> str:
@@ -334,13 +342,13 @@ def sprint_value(v: Any, verb: str, f: _Flags, depth: int) -> str:
         if depth == 0:
             if verb in "Tv":
                 return _pad("<nil>", f)
-            return _bad_verb(v, verb)
+            return _bad_verb(v, verb, f)
         return _pad("<nil>" if verb == "v" else "<nil>", f) if verb in "vs" else _bad_verb(v, verb)
     if verb == "T":
         return _pad(type_of(v).name, f)
     t = type_of(v)
     # methods: Stringer for the verbs that print strings
-    if verb in "vsxXq" and not f.sharp_v:
+    if verb in "vsxXq" and not f.sharp_v and not f.erroring:
         s = _call_string(v)
         if s is not None:
             return _fmt_string(s, verb, f)
@@ -348,7 +356,7 @@ def sprint_value(v: Any, verb: str, f: _Flags, depth: int) -> str:
     if k == "bool":
         if verb in "tv":
             return _pad("true" if v else "false", f)
-        return _bad_verb(v, verb)
+        return _bad_verb(v, verb, f)
     if k in INT_KINDS or k in UINT_KINDS:
         iv = int(v)
         if verb in "vd":
@@ -365,7 +373,7 @@ def sprint_value(v: Any, verb: str, f: _Flags, depth: int) -> str:
             return _fmt_qchar(iv, f)
         if verb == "U":
             return _fmt_unicode(iv, f)
-        return _bad_verb(v, verb)
+        return _bad_verb(v, verb, f)
     if k == "float64":
         if verb in "vbgGxXfFeE":
             if verb == "v":
@@ -378,7 +386,7 @@ def sprint_value(v: Any, verb: str, f: _Flags, depth: int) -> str:
                 return _fmt_float(float(v), verb, f)
             if verb in "xX" or verb == "b":
                 return _fmt_float_hex(float(v), verb, f)
-        return _bad_verb(v, verb)
+        return _bad_verb(v, verb, f)
     if k == "complex128":
         if verb in "vbgGxXfFeE":
             saved = f.plus
@@ -387,11 +395,11 @@ def sprint_value(v: Any, verb: str, f: _Flags, depth: int) -> str:
             im = _fmt_float(v.imag, "g" if verb == "v" else verb, f, 6 if verb in "fFeE" else -1)
             f.plus = saved
             return "(" + re_ + im + "i)"
-        return _bad_verb(v, verb)
+        return _bad_verb(v, verb, f)
     if k == "string":
         out = _fmt_string(str(v), verb, f)
         if out is None:
-            return _bad_verb(v, verb)
+            return _bad_verb(v, verb, f)
         return out
     if k == "map":
         if f.sharp_v:
@@ -405,6 +413,12 @@ def sprint_value(v: Any, verb: str, f: _Flags, depth: int) -> str:
             pass
         return "[" + " ".join(sprint_value(e, verb, f, depth + 1) for e in v) + "]"
     if k == "struct":
+        if t.name == "time.Time":  # its fields, when its String method is not called
+            wall, ext = v.internal()
+            loc = ("0" if verb in "bodxX" else _bad_verb(None, verb, f).replace("<nil>", "*time.Location=<nil>")
+                   if verb != "v" else "<nil>") if v.loc.name == "UTC" else "0xc000010000"
+            return "{" + sprint_value(_U64(wall), verb, f, depth + 1) + " " + \
+                sprint_value(_I64(ext), verb, f, depth + 1) + " " + loc + "}"
         if isinstance(v, GoStruct):
             parts = []
             for name in t.fields + t.unexported:
@@ -417,7 +431,17 @@ def sprint_value(v: Any, verb: str, f: _Flags, depth: int) -> str:
         return s if s is not None else str(v)
     if k == "func":
         return _pad("0x0", f) if verb in "vp" else _bad_verb(v, verb)
-    return _bad_verb(v, verb)
+    return _bad_verb(v, verb, f)
+
+
+def _U64(v: int):
+    from obslint.gotemplate.values import UINT64, GoInt
+    return GoInt(v, UINT64)
+
+
+def _I64(v: int):
+    from obslint.gotemplate.values import INT64, GoInt
+    return GoInt(v, INT64)
 
 
 def _plain_value(v, verb, f, depth):
@@ -510,8 +534,8 @@ def sprintf(format: str, *args: Any) -> str:
                 break
             i += 1
         # argument index, width
+        reordered = reordered or format.startswith("[", i)
         argnum, i, bad_index = _arg_index(format, i, argnum, len(args))
-        reordered = reordered or bad_index is not None
         if i < n and format[i] == "*":
             i += 1
             if argnum < len(args) and type_of(args[argnum]) is not None and type_of(args[argnum]).kind in INT_KINDS:
@@ -539,6 +563,7 @@ def sprintf(format: str, *args: Any) -> str:
         # precision
         if i < n and format[i] == ".":
             i += 1
+            reordered = reordered or format.startswith("[", i)
             argnum, i, bad2 = _arg_index(format, i, argnum, len(args))
             if i < n and format[i] == "*":
                 i += 1
@@ -558,6 +583,7 @@ def sprintf(format: str, *args: Any) -> str:
                 while i < n and format[i].isdigit() and format[i] <= "9":
                     i += 1
                 f.prec = int(format[start:i]) if i > start else 0
+        reordered = reordered or format.startswith("[", i)
         argnum, i, bad3 = _arg_index(format, i, argnum, len(args))
         bad_index = bad_index or bad3
         if i >= n:
@@ -577,7 +603,7 @@ def sprintf(format: str, *args: Any) -> str:
         arg = args[argnum]
         argnum += 1
         if verb == "w":
-            out.append(_bad_verb(arg, verb))
+            out.append(_bad_verb(arg, verb, f))
             continue
         if verb == "v":
             if f.sharp:

@@ -1,0 +1,414 @@
+"""`obslint`'s `amtool template render` against the real amtool, per Alertmanager version.
+
+Every named default template, hand-written tricky templates and hypothesis-generated ones (valid and
+invalid) are rendered by amtool and by obslint over several data sets; stdout must be byte-identical and
+the verdict (exit status) equal. The oracles: Debian's amtool 0.25 (/usr/bin/amtool, built without the
+embedded default templates, so both sides are given them by --template.glob) and the newest amtool, built
+into ~/.cache/obslint/oracles/alertmanager-0.35.0/amtool (or $OBSLINT_AMTOOL_0_35). In CI a missing
+oracle fails; elsewhere it skips.
+
+Figures (identical / compared) are printed per version and data set (`pytest -s`), and written to
+test-artifacts/template-render-differential.json.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import REPO, _need
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from obslint.alertmanager import templates as T
+from obslint.gotemplate import parse as P
+
+DEBIAN_TEMPLATES = Path("/usr/share/prometheus/alertmanager")
+EXAMPLES = int(os.environ.get("OBSLINT_TEMPLATE_EXAMPLES", "100"))
+FIGURES: dict[str, dict[str, list[int]]] = {}
+
+
+# ------------------------------------------------------------------------------------------ oracles
+
+class Oracle:
+    def __init__(self, binary: str, version: str, embedded_defaults: bool):
+        self.binary = binary
+        self.version = version
+        self.embedded_defaults = embedded_defaults
+        # Debian's amtool has no default templates of its own: both sides read its copies by glob
+        self.globs = [] if embedded_defaults else [str(DEBIAN_TEMPLATES / "*.tmpl")]
+
+    def run(self, text: str, ttype: str, data: Path | None, globs: list[str]) -> tuple[int, bytes]:
+        args = [self.binary, "template", "render", "--template.type", ttype, "--template.text", text]
+        for g in self.globs + globs:
+            args += ["--template.glob", g]
+        if data is not None:
+            args += ["--template.data", str(data)]
+        proc = subprocess.run(args, capture_output=True, timeout=60)
+        return proc.returncode, proc.stdout
+
+    def ours(self, text: str, ttype: str, data: Path | None, globs: list[str]) -> tuple[int, bytes]:
+        args = ["--template.type", ttype, "--template.text", text]
+        for g in self.globs + globs:
+            args += ["--template.glob", g]
+        if data is not None:
+            args += ["--template.data", str(data)]
+        out, err = _Out(), io.StringIO()
+        rc = T.amtool_template_render(args, self.version, out, err, embedded_defaults=self.embedded_defaults)
+        return rc, out.buffer.getvalue()
+
+
+class _Out(io.StringIO):
+    def __init__(self):
+        super().__init__()
+        self.buffer = io.BytesIO()
+
+
+def _version_of(binary: str) -> str:
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30)
+    m = re.search(r"version (\d+\.\d+)", out.stdout + out.stderr)
+    return m.group(1) if m else ""
+
+
+@pytest.fixture(scope="module")
+def oracle_025(amtool) -> Oracle:
+    if _version_of(amtool) != "0.25":
+        _need("amtool 0.25", f"{amtool} is not 0.25")
+    probe = subprocess.run([amtool, "template", "render", "--template.glob", "/nonexistent/*",
+                            "--template.text", '{{ template "__subject" . }}'], capture_output=True, timeout=30)
+    embedded = probe.returncode == 0
+    if not embedded and not DEBIAN_TEMPLATES.is_dir():
+        _need("Debian's default templates", f"expected {DEBIAN_TEMPLATES}")
+    return Oracle(amtool, "0.25", embedded)
+
+
+@pytest.fixture(scope="module")
+def oracle_035() -> Oracle:
+    binary = os.environ.get("OBSLINT_AMTOOL_0_35") or str(
+        Path.home() / ".cache/obslint/oracles/alertmanager-0.35.0/amtool")
+    if not os.access(binary, os.X_OK):
+        _need("amtool 0.35", f"build it into {binary} (see the module docstring)")
+    try:
+        T.default_templates(T.version("0.35"))
+    except T.DefaultTemplatesMissing:
+        try:
+            T.download_default_templates(T.version("0.35"))
+        except (OSError, subprocess.SubprocessError) as exc:
+            _need("Alertmanager 0.35's default templates", str(exc))
+    return Oracle(binary, "0.35", True)
+
+
+@pytest.fixture(scope="module", params=["0.25", "0.35"])
+def oracle(request) -> Oracle:
+    return request.getfixturevalue("oracle_" + request.param.replace(".", ""))
+
+
+# -------------------------------------------------------------------------------------------- data
+
+def _alert(status, labels, annotations, starts, ends="0001-01-01T00:00:00Z", url="http://gen/graph?g0.expr=up",
+           fp="abc123"):
+    return {"status": status, "labels": labels, "annotations": annotations, "startsAt": starts, "endsAt": ends,
+            "generatorURL": url, "fingerprint": fp}
+
+
+DATA_SETS = {
+    "unicode": {
+        "receiver": "team-ü", "status": "firing", "externalURL": "http://am.example/?a=1&b=<2>",
+        "groupLabels": {"alertname": "Düsk <Alarm>", "zone": "eu-ß"},
+        "commonLabels": {"alertname": "Düsk <Alarm>", "zone": "eu-ß", "sev": "crit'\""},
+        "commonAnnotations": {"summary": "über 9000 — \"quoted\" & <b>bold</b>\nline2"},
+        "alerts": [
+            _alert("firing", {"alertname": "Düsk <Alarm>", "zone": "eu-ß", "sev": "crit'\"", "b": "2", "a": "1"},
+                   {"summary": "über 9000 — \"quoted\" & <b>bold</b>\nline2", "emoji": "🔥 hot"},
+                   "2024-02-29T23:59:59.123456789+02:00"),
+            _alert("resolved", {"alertname": "Düsk <Alarm>", "zone": "eu-ß", "sev": "crit'\""},
+                   {"summary": "über 9000 — \"quoted\" & <b>bold</b>\nline2"},
+                   "2024-03-01T00:00:00Z", "2024-03-01T01:30:00.5Z", "javascript:alert(1)", "fp2"),
+        ],
+    },
+    "empty": {"receiver": "", "status": "resolved", "externalURL": "", "groupLabels": {}, "commonLabels": {},
+              "commonAnnotations": {}, "alerts": []},
+    "many": {
+        "receiver": "pager", "status": "firing", "externalURL": "https://am.example.com/",
+        "groupLabels": {"job": "node"}, "commonLabels": {"job": "node"}, "commonAnnotations": {},
+        "alerts": [_alert("firing" if i % 3 else "resolved",
+                          {"alertname": f"A{i % 4}", "job": "node", "instance": f"host{i}:9100"},
+                          {"description": f"value is {i * 1.5}", "runbook": f"https://runbooks/{i}"},
+                          f"2023-12-{10 + i:02d}T0{i % 10}:00:00Z", fp=f"{i:016x}") for i in range(12)],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def data_files(tmp_path_factory) -> dict[str, Path | None]:
+    folder = tmp_path_factory.mktemp("template-data")
+    files: dict[str, Path | None] = {"default": None}
+    for name, doc in DATA_SETS.items():
+        path = folder / f"{name}.json"
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        files[name] = path
+    return files
+
+
+# what amtool's sample data holds of time.Now() differs from run to run
+_NOW_DEPENDENT = re.compile(r"StartsAt|EndsAt|\bnow\b|\bsince\b")
+_TIME = re.compile(rb"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? (?:[+-]|&#43;)\d{4} [A-Za-z0-9+-]+"
+                   rb"( m=(?:[+-]|&#43;)\d+\.\d+)?")
+
+
+def _normalise(out: bytes, data_name: str) -> bytes:
+    """amtool's sample data holds time.Now(): its times can only be compared masked."""
+    return _TIME.sub(b"<time>", out) if data_name == "default" else out
+
+
+# ----------------------------------------------------------------------------------------- comparing
+
+def compare(oracle: Oracle, cases: list[tuple[str, str]], data_files: dict, label: str,
+            globs: list[str] = ()) -> list:
+    """Render every (text, type) case over every data set with both; the mismatches."""
+    jobs = [(text, ttype, name, path) for text, ttype in cases for name, path in data_files.items()
+            if not (path is None and _NOW_DEPENDENT.search(text))]
+
+    def theirs(job):
+        text, ttype, _, path = job
+        return oracle.run(text, ttype, path, list(globs))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(theirs, jobs))
+    mismatches = []
+    figures = FIGURES.setdefault(f"{oracle.version} {label}", {})
+    for job, (rc, out) in zip(jobs, results, strict=True):
+        text, ttype, name, path = job
+        ours_rc, ours_out = oracle.ours(text, ttype, path, list(globs))
+        same = (rc == 0) == (ours_rc == 0) and _normalise(out, name) == _normalise(ours_out, name)
+        counts = figures.setdefault(name, [0, 0])
+        counts[0] += same
+        counts[1] += 1
+        if not same:
+            mismatches.append({"text": text, "type": ttype, "data": name, "amtool": (rc, out[:300]),
+                               "obslint": (ours_rc, ours_out[:300])})
+    return mismatches
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_figures():
+    yield
+    if not FIGURES:
+        return
+    lines = [f"{key} [{data}]: {same}/{total} identical" for key, per in sorted(FIGURES.items())
+             for data, (same, total) in sorted(per.items())]
+    print("\n" + "\n".join(lines))
+    out = REPO / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    (out / "template-render-differential.json").write_text(json.dumps(FIGURES, indent=1), encoding="utf-8")
+
+
+def _default_template_names(version: str) -> list[str]:
+    if version == "0.25" and DEBIAN_TEMPLATES.is_dir():
+        texts = [(DEBIAN_TEMPLATES / f).read_text() for f in ("default.tmpl", "email.tmpl")]
+    else:
+        texts = list(T.default_templates(T.version(version)))
+    names = []
+    for text in texts:
+        names += [n for n in P.parse("", text, _AnyName()) if n]
+    return sorted(set(names))
+
+
+class _AnyName:
+    def __contains__(self, name):
+        return True
+
+
+def test_every_default_template_renders_as_amtool_renders_it(oracle, data_files):
+    names = _default_template_names(oracle.version)
+    assert len(names) > 40
+    cases = [("{{ template %s . }}" % json.dumps(n), "html" if n.startswith("email.") else "text") for n in names]
+    cases += [("{{ template %s . }}" % json.dumps(n), "html") for n in names if not n.startswith("email.")][:10]
+    assert compare(oracle, cases, data_files, "default templates") == []
+
+
+TRICKY = [
+    # printf and fmt
+    '{{ printf "%5.2f|%-6d|%06.1f|%x|%X|%o|%b|%e|%g|%G|%8.3e" 3.14159 42 -2.5 255 255 8 5 1234.5678 0.00001 1e21 2.0 }}',
+    '{{ printf "%q %v %s %d %t %c %U %#x %+d % d" "a\\"b" 1.0 "s" 7 true 65 0x1F600 255 5 5 }}',
+    '{{ printf "%s %d" 1 "x" }}|{{ printf "%d" }}|{{ printf "%d" 1 2 }}|{{ printf "%!" }}|{{ printf "%" }}',
+    '{{ printf "%v" .CommonLabels }}|{{ printf "%v" .Alerts.Firing }}|{{ printf "%T %T %T" . .Alerts 1.5 }}',
+    '{{ printf "%*d|%-*d|%.*f" 5 1 4 2 2 3.14159 }}|{{ printf "%[2]d %[1]d" 1 2 }}',
+    '{{ print 1 2 "a" "b" 3 nil }}|{{ println 1 "x" }}|{{ print }}',
+    '{{ 1e6 }} {{ 123456.0 }} {{ 1e21 }} {{ 0.000001 }} {{ 1.5e-7 }} {{ -0.0 }} {{ 0x10 }} {{ 0o17 }} {{ 1_000 }}',
+    "{{ 'a' }} {{ '\\n' }} {{ 1i }} {{ 2+3i }}",
+    # ranges, SortedPairs, maps
+    '{{ range .CommonLabels.SortedPairs }}{{ .Name }}={{ .Value }};{{ end }}',
+    '{{ range $k, $v := .CommonLabels }}{{ $k }}:{{ $v }} {{ else }}none{{ end }}',
+    '{{ range $i, $a := .Alerts }}{{ $i }}{{ if eq $i 1 }}{{ break }}{{ end }}{{ end }}',
+    '{{ range .Alerts }}{{ if eq .Status "resolved" }}{{ continue }}{{ end }}{{ .Fingerprint }} {{ end }}',
+    '{{ range .Alerts.Firing }}{{ .Labels.alertname }} {{ end }}|{{ len .Alerts.Resolved }}',
+    '{{ .CommonLabels.Names }} {{ .CommonLabels.Values }} {{ .CommonLabels.SortedPairs.Names }}',
+    '{{ .CommonLabels.Remove (stringSlice "alertname" "zone") }}',
+    '{{ join ", " .GroupLabels.Values }}|{{ join "," (stringSlice "a" "b") }}',
+    # define, template, block, whitespace, comments
+    '{{ define "x" }}[{{ . }}]{{ end }}{{ template "x" .Receiver }}{{ template "x" }}',
+    '{{ define "outer" }}<{{ template "inner" . }}>{{ end }}{{ define "inner" }}{{ .Status }}{{ end }}'
+    '{{ template "outer" . }}',
+    '{{ block "b" .Status }}({{ . }}){{ end }}',
+    'a  {{- " b " -}}  c {{/* comment */}} d {{- /* trimmed */ -}} e',
+    '{{ "x" }}\n{{- "y" }}\n  {{- "z" -}}\n',
+    # variables and scope
+    '{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ $y := 3 }}{{ end }}{{ $x }}',
+    '{{ with $a := .Alerts }}{{ len $a }}{{ else }}no alerts{{ end }}',
+    '{{ $ }}' if False else '{{ $.Receiver }} {{ with .Alerts }}{{ $.Status }}{{ end }}',
+    # comparisons, and/or/not, errors
+    '{{ eq 1 1.0 }}', '{{ lt "a" "b" }} {{ ge 2 1 }} {{ ne .Status "x" }} {{ eq .Status "a" "firing" "b" }}',
+    '{{ lt 1 "a" }}', '{{ eq .Alerts .Alerts }}', '{{ lt true false }}', '{{ eq nil nil }}', '{{ eq . nil }}',
+    '{{ and 1 0 "x" }} {{ or 0 "" "y" }} {{ not 0 }} {{ and }}',
+    '{{ .NoSuchField }}', '{{ .Receiver.Foo }}', '{{ .CommonLabels.nosuch }}|{{ .CommonLabels.nosuch.x }}',
+    '{{ index .CommonLabels "alertname" }}|{{ index .CommonLabels "nosuch" }}|{{ index .Alerts 99 }}',
+    '{{ index .Alerts 0 "x" }}', '{{ index "abc" 1 }} {{ slice "abcdef" 1 3 }} {{ slice .Alerts 0 0 }}',
+    '{{ len 3 }}', '{{ nosuchfunc }}', '{{ .Status | printf "%s!" | toUpper }}', '{{ 1 | printf "%d %d" 2 }}',
+    '{{ if }}', '{{ end }}', '{{ range . }}{{ end }}', '{{ template "nosuch" }}', '{{ $undefined }}',
+    '{{ toUpper 1 }}', '{{ toUpper }}', '{{ title "hello wORLD o\'neil foo-bar" }} {{ toLower "ÀÉÎ" }}',
+    '{{ match "^fir" .Status }} {{ match "(" "x" }}', '{{ reReplaceAll "(a+)" "<$1>" "baaac" }}',
+    '{{ reReplaceAll "a*" "-" "baaac" }} {{ reReplaceAll "(?P<x>b)" "${x}${x}$$" "abc" }}',
+    '{{ safeHtml "<b>x</b>" }}', '{{ html "<a href=\'x\'>&" }} {{ js "a\'b<c>=" }} {{ urlquery "a b&c/d" }}',
+    '{{ nil }}', '{{ . | len }}', '{{ call .Status }}', '{{ (.Alerts).Firing }}',
+    # time
+    '{{ range .Alerts }}{{ .StartsAt }}|{{ .EndsAt }}|{{ .StartsAt.Format "2006-01-02 15:04:05 MST" }}|'
+    '{{ .StartsAt.Unix }}|{{ .StartsAt.UTC }}{{ end }}',
+    '{{ range .Alerts }}{{ .StartsAt.Format "Mon Jan _2 3:04PM .000 -07:00 Z07:00" }};{{ .EndsAt.IsZero }};'
+    '{{ (.EndsAt.Sub .StartsAt) }};{{ .StartsAt.Weekday }} {{ .StartsAt.Month }} {{ .StartsAt.YearDay }}{{ end }}',
+    # html contexts
+    '<a href="{{ .ExternalURL }}?q={{ .Receiver }}" title="{{ .Status }}">{{ .CommonAnnotations.summary }}</a>',
+    '<a href="{{ (index .Alerts 0).GeneratorURL }}">x</a><p class={{ .Status }}>{{ safeHtml "<i>" }}</p>',
+    '<title>{{ .Receiver }}</title><!-- comment -->a < b {{ "<" }}',
+    '<style>p { color: {{ .Status }} }</style><script>var x = {{ .Receiver }};</script>',
+    '{{ if .Alerts }}<a href="x">{{ else }}<b>{{ end }}', '<a href="{{ .Status }}', '<a {{ .Status }}="x">',
+]
+
+
+def test_tricky_templates_render_as_amtool_renders_them(oracle, data_files):
+    cases = [(t, ttype) for t in TRICKY for ttype in ("text", "html")]
+    mismatches = compare(oracle, cases, data_files, "tricky")
+    assert mismatches == []
+
+
+def test_templates_from_glob_files(oracle, data_files, tmp_path):
+    (tmp_path / "a.tmpl").write_text('{{ define "mine" }}M:{{ .Receiver }}{{ end }}{{ define "__subject" }}'
+                                     'overridden{{ end }}', encoding="utf-8")
+    (tmp_path / "b.tmpl").write_text('{{ define "other" }}{{ template "mine" . }}!{{ end }}', encoding="utf-8")
+    (tmp_path / "broken.tmpx").write_text('{{ define "x" }}', encoding="utf-8")
+    ok = [('{{ template "other" . }} {{ template "slack.default.title" . }}', "text")]
+    assert compare(oracle, ok, {"default": None}, "globs", [str(tmp_path / "*.tmpl")]) == []
+    assert compare(oracle, ok, {"default": None}, "globs", [str(tmp_path / "*.tmpx")]) == []
+    assert compare(oracle, ok, {"default": None}, "globs", [str(tmp_path / "nothing-*.tmpl")]) == []
+
+
+def test_data_files_amtool_refuses_are_refused(oracle, tmp_path):
+    cases = {"array": "[]", "number label": '{"commonLabels": {"a": 1}}', "bad time": '{"alerts": [{"startsAt": "x"}]}',
+             "not json": "receiver: x", "null": "null", "case": '{"RECEIVER": "r", "Alerts": null}',
+             "nan": '{"receiver": NaN}', "trailing": '{"receiver": "r"} x'}
+    files = {}
+    for name, content in cases.items():
+        path = tmp_path / (name.replace(" ", "_") + ".json")
+        path.write_text(content, encoding="utf-8")
+        files[name] = path
+    assert compare(oracle, [("{{ .Receiver }}|{{ len .Alerts }}", "text")], files, "data files") == []
+
+
+# ------------------------------------------------------------------------------------ generated templates
+
+_FIELDS = [".Status", ".Receiver", ".ExternalURL", ".Alerts", ".Alerts.Firing", ".Alerts.Resolved", ".GroupLabels",
+           ".CommonLabels", ".CommonAnnotations", ".CommonLabels.SortedPairs", ".GroupLabels.Names",
+           ".CommonAnnotations.Values", ".CommonLabels.alertname", ".Labels", ".Labels.alertname", ".Name",
+           ".Value", ".Annotations.summary", ".Fingerprint", ".GeneratorURL", ".Nope", ".", "$", "$.Status",
+           "$.Alerts", ".CommonLabels.SortedPairs.Values"]
+_LITERALS = ['"x"', '"<b>&\'"', '"é"', "1", "0", "-2", "1.5", "true", "false", "nil", "'a'", "`raw`", '""']
+_FUNCS1 = ["len", "toUpper", "toLower", "title", "trimSpace", "safeHtml", "html", "js", "urlquery", "not", "print",
+           "println", "stringSlice", "index", "slice"]
+_FUNCS2 = ["eq", "ne", "lt", "le", "gt", "ge", "and", "or", "join", "match", "index", "printf", "print", "slice"]
+_FORMATS = ['"%s"', '"%d"', '"%v"', '"%q"', '"%5.1f"', '"%x"', '"%-4s|"', '"%t"', '"%03d"', '"%s %s"', '"%"']
+
+
+def _operand():
+    return st.one_of(st.sampled_from(_FIELDS), st.sampled_from(_LITERALS))
+
+
+@st.composite
+def _pipeline(draw, depth=0):
+    kind = draw(st.integers(0, 5))
+    if kind == 0 or depth > 1:
+        head = draw(_operand())
+    elif kind == 1:
+        head = draw(st.sampled_from(_FUNCS1)) + " " + draw(_operand())
+    elif kind == 2:
+        name = draw(st.sampled_from(_FUNCS2))
+        first = draw(st.sampled_from(_FORMATS)) if name == "printf" else draw(_operand())
+        head = f"{name} {first} {draw(_operand())}"
+    elif kind == 3:
+        head = "(" + draw(_pipeline(depth + 1)) + ")"
+    elif kind == 4:
+        head = f"printf {draw(st.sampled_from(_FORMATS))} {draw(_operand())}"
+    else:
+        head = draw(_operand()) + " | " + draw(st.sampled_from(["len", "toUpper", "printf \"<%v>\"", "print",
+                                                                "html", "urlquery", "not", "title", "js"]))
+    return head
+
+
+_TEXT = ["a", " ", "\n", "<b>", "</b>", "&amp;", "é", '<a href="', '">', "<!-- c -->", "x=", "<title>", "</title>"]
+
+
+@st.composite
+def _template(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.integers(0, 9 if depth < 2 else 3))
+        trim_l = draw(st.sampled_from(["", "", "- "]))
+        trim_r = draw(st.sampled_from(["", "", " -"]))
+        if kind <= 1:
+            parts.append(draw(st.sampled_from(_TEXT)))
+        elif kind <= 3:
+            parts.append("{{" + trim_l + draw(_pipeline()) + trim_r + "}}")
+        elif kind == 4:
+            body = draw(_template(depth + 1))
+            other = draw(st.sampled_from(["", "{{ else }}-"]))
+            parts.append(f"{{{{ if {draw(_pipeline())} }}}}{body}{other}{{{{ end }}}}")
+        elif kind == 5:
+            body = draw(_template(depth + 1))
+            ctl = draw(st.sampled_from(["", "{{ break }}", "{{ continue }}", "{{ if eq $i 1 }}{{ break }}{{ end }}"]))
+            decl = draw(st.sampled_from(["", "$i, $e := ", "$e := "]))
+            if "$i" in ctl and "$i" not in decl:
+                decl = "$i, $e := "
+            parts.append(f"{{{{ range {decl}{draw(_pipeline())} }}}}{ctl}{body}{{{{ else }}}}!{{{{ end }}}}")
+        elif kind == 6:
+            parts.append(f"{{{{ with {draw(_pipeline())} }}}}{draw(_template(depth + 1))}{{{{ end }}}}")
+        elif kind == 7:
+            parts.append(f'{{{{ $v := {draw(_pipeline())} }}}}{{{{ $v }}}}')
+        elif kind == 8:
+            parts.append(draw(st.sampled_from(['{{ template "__subject" . }}', '{{ template "x" }}',
+                                               '{{ define "d" }}D{{ . }}{{ end }}{{ template "d" .Status }}',
+                                               "{{/* c */}}", "{{ .Alerts | len }}"])))
+        else:  # a damaged action
+            parts.append(draw(st.sampled_from(["{{", "}}", "{{ ) }}", "{{ if }}", "{{ end }}", "{{ $nope }}",
+                                               "{{ | len }}", '{{ "x }}', "{{ 1 2 }}", "{{ .A.B.C }}",
+                                               "{{ index . }}", "{{ else }}"])))
+    return "".join(parts)
+
+
+@st.composite
+def _case(draw):
+    return draw(_template()), draw(st.sampled_from(["text", "text", "html"]))
+
+
+@pytest.mark.oracle
+@given(cases=st.lists(_case(), min_size=EXAMPLES, max_size=EXAMPLES))
+@settings(max_examples=1, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large, HealthCheck.large_base_example])
+def test_generated_templates_render_as_amtool_renders_them(oracle, data_files, cases):
+    mismatches = compare(oracle, cases, data_files, "generated")
+    assert mismatches == []
