@@ -81,7 +81,8 @@ def _is_alnum(c: str) -> bool:
 
 # the common tokens of an action, matched in the regex engine; the rest take the character loop
 _FAST = re.compile(
-    r"(?P<space>[ \t\r\n]+)(?!-}})"
+    r"(?P<right>}}|[ \t\r\n]-}})"
+    r"|(?P<space>[ \t\r\n]+)(?!-}})"
     r"|(?P<var>\$[A-Za-z0-9_]*)(?=[ \t\r\n.,|:)(]|}})"
     r"|(?P<field>\.[A-Za-z_][A-Za-z0-9_]*)(?=[ \t\r\n.,|:)(]|}})"
     r"|(?P<ident>[A-Za-z_][A-Za-z0-9_]*)(?=[ \t\r\n.,|:)(]|}})"
@@ -183,15 +184,15 @@ class _Lexer:
         depth = 0
         fast = _FAST.match
         while True:
-            if text.startswith("}}", i) or (text.startswith("-}}", i + 1) and i < n and text[i] in SPACE_CHARS):
-                if depth == 0:
-                    return self.right(i)
-                self.error("unclosed left paren", i)
-                return -1
             m = fast(text, i)
             if m is not None:
                 kind = m.lastgroup
                 j = m.end()
+                if kind == "right":
+                    if depth == 0:
+                        return self.right(i)
+                    self.error("unclosed left paren", i)
+                    return -1
                 if kind == "space":
                     items.append(Item("space", text[i:j], i))
                 elif kind == "ident":
@@ -876,6 +877,7 @@ class Parser:
         self.functions = functions
         self.go = go
         self.items = _Lexer(text, "break" not in functions, "continue" not in functions).run()
+        self.last = len(self.items) - 1
         self.i = 0
         self.trees: dict[str, Tree] = {}
         self.vars: list[str] = list(variables) if "$" in variables else ["$", *variables]
@@ -885,9 +887,10 @@ class Parser:
 
     # tokens
     def next(self) -> Item:
-        item = self.items[self.i]
-        if self.i < len(self.items) - 1:
-            self.i += 1
+        i = self.i
+        item = self.items[i]
+        if i < self.last:
+            self.i = i + 1
         return item
 
     def peek(self) -> Item:
