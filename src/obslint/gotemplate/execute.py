@@ -312,9 +312,11 @@ def builtin_slice(item: Any, *indexes: Any) -> Any:
 
 
 def _eval_args(args: tuple) -> str:
+    """text/template's evalArgs: one string as it is; else each value as the template would print it
+    (nil as <no value>), joined as fmt.Sprint joins."""
     if len(args) == 1 and type(args[0]) is str:
         return args[0]
-    return sprint(*args)
+    return sprint(*("<no value>" if a is None or a is NIL else a for a in args))
 
 
 def html_escape_string(s: str) -> str:

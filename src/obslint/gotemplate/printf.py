@@ -415,8 +415,14 @@ def sprint_value(v: Any, verb: str, f: _Flags, depth: int) -> str:
     if k == "struct":
         if t.name == "time.Time":  # its fields, when its String method is not called
             wall, ext = v.internal()
-            loc = ("0" if verb in "bodxX" else _bad_verb(None, verb, f).replace("<nil>", "*time.Location=<nil>")
-                   if verb != "v" else "<nil>") if v.loc.name == "UTC" else "0xc000010000"
+            if v.loc.name != "UTC":
+                loc = "0xc000010000"  # a pointer: its address is not reproducible
+            elif verb in "bodxX":
+                loc = sprint_value(_U64(0), verb, f, depth + 1)
+            elif verb == "v":
+                loc = "<nil>"
+            else:
+                loc = f"%!{verb}(*time.Location=<nil>)"
             return "{" + sprint_value(_U64(wall), verb, f, depth + 1) + " " + \
                 sprint_value(_I64(ext), verb, f, depth + 1) + " " + loc + "}"
         if isinstance(v, GoStruct):
