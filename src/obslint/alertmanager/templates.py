@@ -261,7 +261,7 @@ class Model:
         return GoSlice([GoStruct(self.pair, {"Name": k, "Value": d[k]}) for k in keys], self.pairs)
 
     def make_kv(self, d: dict | None) -> GoMap:
-        return GoMap(d or {}, self.kv)
+        return GoMap(d or {}, self.kv, nil=d is None)
 
     def make_alert(self, status="", labels=None, annotations=None, starts_at=None, ends_at=None,
                    generator_url="", fingerprint="") -> GoStruct:
@@ -272,7 +272,7 @@ class Model:
 
     def make_data(self, receiver="", status="", alerts=(), group_labels=None, common_labels=None,
                   common_annotations=None, external_url="", notification_reason="", route_labels=None) -> GoStruct:
-        values = {"Receiver": receiver, "Status": status, "Alerts": GoSlice(list(alerts), self.alerts),
+        values = {"Receiver": receiver, "Status": status, "Alerts": GoSlice(list(alerts), self.alerts, nil=True),
                   "GroupLabels": self.make_kv(group_labels), "CommonLabels": self.make_kv(common_labels),
                   "CommonAnnotations": self.make_kv(common_annotations), "ExternalURL": external_url}
         if self.ver.notification_reason:
@@ -409,7 +409,7 @@ def _decode_struct(pairs: _Pairs, target: GoStruct, model: Model, errors: list[s
                               f"of type template.KV")
                 continue
             kv = target.values.get(name)
-            if kv is None or not isinstance(kv, GoMap):
+            if kv is None or not isinstance(kv, GoMap) or kv.nil:
                 kv = model.make_kv({})
                 target.values[name] = kv
             for k, v in value:
@@ -428,8 +428,6 @@ def _decode_struct(pairs: _Pairs, target: GoStruct, model: Model, errors: list[s
             alerts = GoSlice([], model.alerts)
             for item in value:
                 alert = model.make_alert()
-                alert.values["Labels"] = GoMap({}, model.kv)  # nil maps: they print and range alike
-                alert.values["Annotations"] = GoMap({}, model.kv)
                 if isinstance(item, _Pairs):
                     _decode_struct(item, alert, model, errors, "alerts.")
                 elif item is not None:
@@ -681,7 +679,7 @@ def functions(model: Model, html_types: dict[str, GoType], data_for_routes: Any 
         "safeUrl": f("safeUrl", (STRING,), url_t, lambda s: GoStr(s, url_t)),
         "urlUnescape": f("urlUnescape", (STRING,), STRING, _query_unescape, returns_error=True),
         "reReplaceAll": f("reReplaceAll", (STRING, STRING, STRING), STRING, _re_replace_all),
-        "stringSlice": f("stringSlice", (STRING,), SLICE_STRING, lambda *s: GoSlice(list(s), SLICE_STRING),
+        "stringSlice": f("stringSlice", (STRING,), SLICE_STRING, lambda *s: GoSlice(list(s), SLICE_STRING, nil=True),
                          variadic=True),
         "date": f("date", (STRING, t), STRING, lambda layout, tm: tm.format(layout)),
         "tz": f("tz", (STRING, t), t, _tz, returns_error=True),
@@ -697,7 +695,8 @@ def functions(model: Model, html_types: dict[str, GoType], data_for_routes: Any 
         "base64decode": f("base64decode", (STRING,), STRING, _b64decode, returns_error=True),
         "list": f("list", (ANY,), SLICE_ANY, lambda *a: GoSlice(list(a), SLICE_ANY), variadic=True,
                   returns_error=True),
-        "append": f("append", (SLICE_ANY, ANY), SLICE_ANY, lambda s, *a: GoSlice(list(s) + list(a), SLICE_ANY),
+        "append": f("append", (SLICE_ANY, ANY), SLICE_ANY,
+                    lambda s, *a: GoSlice(list(s) + list(a), SLICE_ANY, nil=getattr(s, "nil", False)),
                     variadic=True),
         "dict": f("dict", (ANY,), MAP_STRING_ANY, _dict, variadic=True, returns_error=True),
         "routeLabels": f("routeLabels", (STRING,), STRING, lambda name: "", returns_error=True),

@@ -69,9 +69,9 @@ def zero_value(t: GoType) -> Any:
     if t is REFLECT_VALUE or t.kind == "interface":
         return None
     if t.kind == "slice":
-        return GoSlice([], t)
+        return GoSlice([], t, nil=True)
     if t.kind == "map":
-        return GoMap({}, t)
+        return GoMap({}, t, nil=True)
     if t.kind == "string":
         return "" if t is STRING else P_named_str("", t)
     if t.kind == "bool":

@@ -46,6 +46,8 @@ def to_json(v: Any) -> str:
             return "null"
         return "[" + ",".join(to_json(x) for x in v) + "]"
     if k == "map":
+        if getattr(v, "nil", False):
+            return "null"
         items = sorted(v.items(), key=lambda kv: kv[0].encode("utf-8", "surrogateescape"))
         return "{" + ",".join(_json_string(key) + ":" + to_json(val) for key, val in items) + "}"
     if k == "struct" and isinstance(v, GoStruct):

@@ -148,6 +148,10 @@ def _fmt_f(ds: str, dp: int, prec: int) -> str:
 
 # ---------------------------------------------------------------------------------------------- fmt
 
+# What fmt prints for a pointer (a *time.Location field, when a time.Time is printed field by field) is a
+# memory address: it is printed as this number
+POINTER_STAND_IN = 0xC000010000
+
 class _Flags:
     __slots__ = ("plus", "minus", "sharp", "space", "zero", "wid", "prec", "plus_v", "sharp_v", "erroring")
 
@@ -415,8 +419,13 @@ def sprint_value(v: Any, verb: str, f: _Flags, depth: int) -> str:
     if k == "struct":
         if t.name == "time.Time":  # its fields, when its String method is not called
             wall, ext = v.internal()
-            if v.loc.name != "UTC":
-                loc = "0xc000010000"  # a pointer: its address is not reproducible
+            if v.loc.name != "UTC":  # a pointer: its address differs from run to run
+                if verb in "bodxX":
+                    loc = sprint_value(_U64(POINTER_STAND_IN), verb, f, depth + 1)
+                elif verb in "vp":
+                    loc = f"0x{POINTER_STAND_IN:x}"
+                else:
+                    loc = f"%!{verb}(*time.Location=&{{0x{POINTER_STAND_IN:x}}})"
             elif verb in "bodxX":
                 loc = sprint_value(_U64(0), verb, f, depth + 1)
             elif verb == "v":
@@ -452,9 +461,12 @@ def _I64(v: int):
 
 def _plain_value(v, verb, f, depth):
     """An unexported field: fmt prints it without calling its methods."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return sprint_value(v, verb, f, depth)
+    saved = f.erroring
+    f.erroring = True
+    try:
+        return sprint_value(v, verb, f, depth)
+    finally:
+        f.erroring = saved
 
 
 def _fmt_float_hex(v: float, verb: str, f: _Flags) -> str:

@@ -123,15 +123,21 @@ class GoInt(int):
 
 
 class GoSlice(list):
-    def __init__(self, items=(), gotype: GoType = SLICE_ANY):
+    """A slice; `nil` tells a nil slice from an empty one (they differ only in encoding/json)."""
+
+    def __init__(self, items=(), gotype: GoType = SLICE_ANY, nil: bool = False):
         super().__init__(items)
         self.gotype = gotype
+        self.nil = nil and not self
 
 
 class GoMap(dict):
-    def __init__(self, items=(), gotype: GoType = MAP_STRING_ANY):
+    """A map; `nil` tells a nil map from an empty one (they differ only in encoding/json)."""
+
+    def __init__(self, items=(), gotype: GoType = MAP_STRING_ANY, nil: bool = False):
         super().__init__(items)
         self.gotype = gotype
+        self.nil = nil and not self
 
 
 class GoStruct:
