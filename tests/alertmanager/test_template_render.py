@@ -323,7 +323,8 @@ def test_every_default_template_renders_as_amtool_renders_it(oracle, data_files)
     assert len(names) > 40
     cases = [("{{ template %s . }}" % json.dumps(n), "html" if n.startswith("email.") else "text") for n in names]
     cases += [("{{ template %s . }}" % json.dumps(n), "html") for n in names if not n.startswith("email.")][:10]
-    assert compare(oracle, cases, data_files, "default templates", rendered=1.0) == []
+    # a few default templates expect another dot (the email one's parts): most must render
+    assert compare(oracle, cases, data_files, "default templates", rendered=0.9) == []
 
 
 TRICKY = [
@@ -418,9 +419,9 @@ def test_templates_from_glob_files(oracle, data_files, tmp_path):
     (tmp_path / "b.tmpl").write_text('{{ define "other" }}{{ template "mine" . }}!{{ end }}', encoding="utf-8")
     (tmp_path / "broken.tmpx").write_text('{{ define "x" }}', encoding="utf-8")
     ok = [('{{ template "other" . }} {{ template "slack.default.title" . }}', "text")]
-    assert compare(oracle, ok, {"default": None}, "globs", [str(tmp_path / "*.tmpl")]) == []
-    assert compare(oracle, ok, {"default": None}, "globs", [str(tmp_path / "*.tmpx")]) == []
-    assert compare(oracle, ok, {"default": None}, "globs", [str(tmp_path / "nothing-*.tmpl")]) == []
+    assert compare(oracle, ok, {"default": None}, "globs", [str(tmp_path / "*.tmpl")], rendered=1.0) == []
+    assert compare(oracle, ok, {"default": None}, "globs", [str(tmp_path / "*.tmpx")], rendered=0.0) == []
+    assert compare(oracle, ok, {"default": None}, "globs", [str(tmp_path / "nothing-*.tmpl")], rendered=0.0) == []
 
 
 def test_data_files_amtool_refuses_are_refused(oracle, tmp_path):
