@@ -2,6 +2,8 @@
 documented behaviour; the differential test against amtool checks the same against the real thing)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from obslint.gotemplate import gotime
 from obslint.gotemplate.escape import escape_template
@@ -134,3 +136,53 @@ def test_go_time_layouts_and_durations():
     assert gotime.parse_duration("1h30m") == 5400 * gotime.NANOS
     with pytest.raises(gotime.TimeError):
         gotime.parse_duration("1x")
+
+
+# pieces of the call actions the second fast path reads, and near misses it must leave to the full parser
+_CALL_PIECES = ["{{", "}}", "{{- ", " -}}", " ", "\n", "printf", '"%.2f"', '"%d%%"', '"}}"', '"a\\"b"', "$value",
+                "$labels.instance", "$x", "humanize", "toUpper", "|", " | ", "nosuch", "end", "true", "(", ")",
+                ".Labels.a", "é", ":=", "text "]
+
+
+_ARG = st.sampled_from(["$value", "$labels.instance", "$labels", '"%.2f"', '"%d%%"', '"a b"', "$x", "1", "(", '"}}"',
+                        ".Labels.a", "é", "true", "$value.x.y", '"a\\"b"'])
+_FUNC = st.sampled_from(["printf", "humanize", "toUpper", "nosuch", "end", "value", "$value"])
+_SPACE = st.sampled_from([" ", " ", "\n", "", "  "])
+
+
+@st.composite
+def _call_actions(draw):
+    """Texts of call actions, most of them valid, some a token away from it."""
+    out = []
+    for _ in range(draw(st.integers(1, 3))):
+        out.append(draw(st.sampled_from(["", "text ", "é "])))
+        commands = []
+        for _ in range(draw(st.integers(1, 3))):
+            words = [draw(_FUNC)] + [draw(_ARG) for _ in range(draw(st.integers(0, 2)))]
+            commands.append(draw(_SPACE).join(words) if draw(st.integers(0, 9)) else "".join(words))
+        pipe = draw(st.sampled_from([" | ", "|", " |", " || "]))
+        out.append(draw(st.sampled_from(["{{ ", "{{- ", "{{"])) + pipe.join(commands) +
+                   draw(st.sampled_from([" }}", " -}}", "}}", "-}}"])))
+    return "".join(out)
+
+
+@given(st.one_of(st.lists(st.sampled_from(_CALL_PIECES), max_size=14).map("".join), _call_actions()))
+@settings(max_examples=500, deadline=None)
+def test_the_call_fast_path_agrees_with_the_full_parser(text):
+    from obslint.gotemplate import PROMETHEUS_VARIABLES, _parse_calls, _Parser, prometheus_functions
+
+    functions = prometheus_functions((2, 42))
+    fast = _parse_calls(text, functions, PROMETHEUS_VARIABLES)
+    if fast is not None:
+        assert repr(fast) == repr(_Parser(text, functions, PROMETHEUS_VARIABLES).parse())
+
+
+def test_the_call_fast_path_reads_printf_and_pipes():
+    from obslint.gotemplate import PROMETHEUS_VARIABLES, _parse_calls, prometheus_functions
+
+    functions = prometheus_functions((2, 42))
+    parsed = _parse_calls('{{ printf "%.2f" $value }} and {{- $labels.a | printf "%s" -}}', functions,
+                          PROMETHEUS_VARIABLES)
+    assert [p.words for p in parsed.pipelines] == [["printf", '"%.2f"', "$value"], ["$labels", "printf", '"%s"']]
+    for other in ('{{ printf "%d" 1 }}', "{{ $x }}", '{{ if $value }}{{ end }}', '{{ "a" "b" }}'):
+        assert _parse_calls(other, functions, PROMETHEUS_VARIABLES) is None, other

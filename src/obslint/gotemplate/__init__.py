@@ -174,7 +174,8 @@ def parse_template(text: str, version: tuple[int, int] = (3, 14),
 @functools.lru_cache(maxsize=8192)
 def _parse_cached(text: str, version: tuple[int, int], variables: tuple[str, ...]) -> Template:
     functions = prometheus_functions(version)
-    return _parse_simple(text, functions, variables) or _Parser(text, functions, variables).parse()
+    return (_parse_simple(text, functions, variables) or _parse_calls(text, functions, variables)
+            or _Parser(text, functions, variables).parse())
 
 
 # The actions nearly every alert template is made of: a variable with fields, piped into functions
@@ -213,5 +214,88 @@ def _parse_simple(text: str, functions: frozenset[str], variables: tuple[str, ..
                 pipeline.words.append(word.group())
         template.pipelines.append(pipeline)
         template.has_actions = True
+        start = text.find("{{", m.end())
+    return template
+
+
+# The second most common actions: function calls with variables and plain strings as arguments, piped
+# on (`{{ printf "%.2f" $value }}`, `{{ $value | printf "%.1f%%" }}`, `{{ humanize $value }}`).
+_CALL_ACTION = re.compile(r"\{\{(?:-(?=[ \t\r\n]))?(?P<body>.*?)(?:[ \t\r\n]-)?\}\}", re.S)
+_CALL_TOKEN = re.compile(
+    r"(?P<space>[ \t\r\n]+)"
+    r"|(?P<var>\$[A-Za-z0-9_]*)(?P<fields>(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![\w.])"
+    r"|(?P<func>[A-Za-z_][A-Za-z0-9_]*)(?![\w.])"
+    r'|(?P<string>"[^"\\\n]*")'
+    r"|(?P<pipe>\|)"
+)
+_NOT_FUNCTIONS = KEYWORDS | {"true", "false", "nil"}
+
+
+def _parse_calls(text: str, functions: frozenset[str], variables: tuple[str, ...]) -> Template | None:
+    """The parse of a template whose actions are all calls of that kind (and valid), exactly as _Parser
+    gives it; None for any other template."""
+    start = text.find("{{")
+    if start < 0:
+        return None
+    template = Template(text, has_actions=True)
+    while start >= 0:
+        m = _CALL_ACTION.match(text, start)
+        if m is None:
+            return None
+        body_start, body_end = m.span("body")
+        commands: list[list] = [[]]
+        spaced = True
+        pos = body_start
+        while pos < body_end:
+            t = _CALL_TOKEN.match(text, pos, body_end)
+            if t is None:
+                return None
+            kind = t.lastgroup if t.lastgroup != "fields" else "var"
+            if kind == "space":
+                spaced = True
+            elif kind == "pipe":
+                commands.append([])
+                spaced = True
+            else:
+                if not spaced:
+                    return None
+                commands[-1].append((kind, t))
+                spaced = False
+            pos = t.end()
+        pipeline = None
+        for i, command in enumerate(commands):
+            if not command:
+                return None
+            first_kind = command[0][0]
+            if first_kind == "func":
+                pass
+            elif i > 0 or len(command) > 1:
+                return None
+            for kind, t in command:
+                if kind == "func":
+                    if t is not command[0][1]:
+                        return None
+                    name = t.group("func")
+                    if name not in functions or name in _NOT_FUNCTIONS:
+                        return None
+                    word, offset = name, t.start()
+                elif kind == "var":
+                    root = t.group("var")
+                    if root not in variables:
+                        return None
+                    word, offset = root, t.start()
+                    chain = t.group("fields")
+                    reference = Reference(root, tuple(chain[1:].split(".")) if chain else (), offset)
+                else:
+                    word, offset = t.group("string"), t.start()
+                if pipeline is None:
+                    pipeline = Pipeline(offset)
+                if kind == "func":
+                    template.functions.append((word, offset))
+                elif kind == "var":
+                    template.references.append(reference)
+                    pipeline.references.append(reference)
+                pipeline.words.append(word)
+        template.pipelines.append(pipeline)
         start = text.find("{{", m.end())
     return template
