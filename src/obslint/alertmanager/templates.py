@@ -472,7 +472,6 @@ def _title(s: str) -> str:
     in_word = False
     n = len(s)
     for i, c in enumerate(s):
-        wordish = c.isalnum() or c == "_" and False
         if not in_word:
             if c.isalnum():
                 t = c.title() if len(c.title()) == 1 else c
@@ -488,7 +487,6 @@ def _title(s: str) -> str:
             else:
                 out.append(c)
                 in_word = False
-        del wordish
     return "".join(out)
 
 

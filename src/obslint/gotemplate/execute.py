@@ -815,8 +815,7 @@ class _State:
         if fn is None or fn is NIL:
             self.errorf("error calling call: call of nil")
         if not isinstance(fn, GoFunc):
-            self.errorf(f"error calling call: non-function {sprint(fn) if False else 'of type'} {type_name(fn)}"
-                        .replace("non-function of type", "non-function of type"))
+            self.errorf(f"error calling call: non-function of type {type_name(fn)}")
         try:
             return fn.impl(*argv[1:])
         except GoError as exc:

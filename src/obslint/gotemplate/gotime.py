@@ -245,8 +245,6 @@ def _chunks(layout: str):
             if tok == "_2" and layout.startswith("_2006", i):
                 i += 1
                 continue
-            if tok[0] in ".," and i > 0 and False:
-                pass
             if tok[0] in ".," and (i + len(tok) < n and layout[i + len(tok)].isdigit()):
                 i += 1
                 continue
@@ -374,8 +372,6 @@ def parse_time(layout: str, value: str, default_loc: Location = UTC, local_loc: 
         if not m:
             raise ValueError
         text = m.group() if not fixed else s[:fixed]
-        if not fixed and len(text) > 2 and hi < 100:
-            text = text[:2] if False else text
         v = int(text)
         if not lo <= v <= hi:
             raise ValueError
@@ -519,10 +515,8 @@ def parse_time(layout: str, value: str, default_loc: Location = UTC, local_loc: 
         hour += 12
     elif am_set and hour == 12:
         hour = 0
-    if yday >= 0:
-        pass
     import calendar
-    if day < 1 or day > calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else False:
+    if 1 <= year <= 9999 and (day < 1 or day > calendar.monthrange(year, month)[1]):
         raise TimeError(f"parsing time {_q(orig_value)}: day out of range")
     if z is not None:
         return from_civil(year, month, day, hour, minute, sec, nsec, z)

@@ -406,15 +406,11 @@ def sprint_value(v: Any, verb: str, f: _Flags, depth: int) -> str:
             return _bad_verb(v, verb, f)
         return out
     if k == "map":
-        if f.sharp_v:
-            pass
         parts = []
         for key in sorted(v.keys(), key=_sort_key):
             parts.append(sprint_value(key, verb, f, depth + 1) + ":" + sprint_value(v[key], verb, f, depth + 1))
         return "map[" + " ".join(parts) + "]"
     if k == "slice":
-        if verb == "s" and False:
-            pass
         return "[" + " ".join(sprint_value(e, verb, f, depth + 1) for e in v) + "]"
     if k == "struct":
         if t.name == "time.Time":  # its fields, when its String method is not called
@@ -576,8 +572,6 @@ def sprintf(format: str, *args: Any) -> str:
                 i += 1
             if i > start:
                 f.wid = int(format[start:i])
-                if bad_index is None and False:
-                    pass
         # precision
         if i < n and format[i] == ".":
             i += 1
