@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 try:  # the shared helpers moved from conftest to helpers in the restructure
     from helpers import REPO
     from helpers import need as _need
@@ -173,9 +174,10 @@ _TIME = re.compile(rb"\d{4}-\d\d-\d\d" + _SEP + rb"\d\d" + _SEP + rb"\d\d" + _SE
 # address (or, with a bad verb, the Location's fields, addresses included), which differs from run to run.
 # obslint prints a stand-in address there: the outputs must be the same but for what stands at those places
 _ADDRESS = printf.POINTER_STAND_IN
-_STAND_IN = re.compile(b"%![a-zA-Z]\\(\\*time\\.Location=(?:&|&amp;)\\{0x" + f"{_ADDRESS:x}".encode() + b"\\}\\)|" + "|".join(
-    re.escape(text) for text in (f"0x{_ADDRESS:x}", f"{_ADDRESS:d}", f"{_ADDRESS:x}", f"{_ADDRESS:X}", f"{_ADDRESS:o}",
-                                 f"{_ADDRESS:b}")).encode())
+_STAND_IN = re.compile(
+    b"%![a-zA-Z]\\(\\*time\\.Location=(?:&|&amp;)\\{0x" + f"{_ADDRESS:x}".encode() + b"\\}\\)|" + "|".join(
+        re.escape(text) for text in (f"0x{_ADDRESS:x}", f"{_ADDRESS:d}", f"{_ADDRESS:x}", f"{_ADDRESS:X}",
+                                     f"{_ADDRESS:o}", f"{_ADDRESS:b}")).encode())
 
 
 def _same_but_addresses(theirs: bytes, ours: bytes) -> bool:
@@ -333,7 +335,8 @@ def test_every_default_template_renders_as_amtool_renders_it(oracle, data_files)
 
 TRICKY = [
     # printf and fmt
-    '{{ printf "%5.2f|%-6d|%06.1f|%x|%X|%o|%b|%e|%g|%G|%8.3e" 3.14159 42 -2.5 255 255 8 5 1234.5678 0.00001 1e21 2.0 }}',
+    '{{ printf "%5.2f|%-6d|%06.1f|%x|%X|%o|%b|%e|%g|%G|%8.3e" '
+    '3.14159 42 -2.5 255 255 8 5 1234.5678 0.00001 1e21 2.0 }}',
     '{{ printf "%q %v %s %d %t %c %U %#x %+d % d" "a\\"b" 1.0 "s" 7 true 65 0x1F600 255 5 5 }}',
     '{{ printf "%s %d" 1 "x" }}|{{ printf "%d" }}|{{ printf "%d" 1 2 }}|{{ printf "%!" }}|{{ printf "%" }}',
     '{{ printf "%v" .CommonLabels }}|{{ printf "%v" .Alerts.Firing }}|{{ printf "%T %T %T" . .Alerts 1.5 }}',

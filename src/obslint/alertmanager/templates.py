@@ -608,6 +608,7 @@ def _bad_float(v):
 
 def _humanize_duration(v: Any) -> str:
     import math
+
     from obslint.gotemplate.printf import sprintf
     f = _convert_to_float(v)
     if math.isnan(f) or math.isinf(f):

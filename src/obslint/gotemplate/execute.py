@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from obslint.gotemplate import parse as P
 from obslint.gotemplate.parse import TemplateError
-from obslint.gotemplate.printf import sprint, sprint_value, sprintf, sprintln, _Flags
+from obslint.gotemplate.printf import _Flags, sprint, sprint_value, sprintf, sprintln
 from obslint.gotemplate.values import (
     ANY,
     BOOL,
@@ -36,8 +36,8 @@ from obslint.gotemplate.values import (
     is_true,
     kind_of,
     to_bytes,
-    type_of,
     type_name,
+    type_of,
 )
 
 
@@ -254,7 +254,7 @@ def builtin_index(item: Any, *indexes: Any) -> Any:
                 raise GoError(f"index out of range: {x}")
             if t.kind == "string":
                 b = to_bytes(item)
-                from obslint.gotemplate.values import GoInt, UINT8
+                from obslint.gotemplate.values import UINT8, GoInt
                 item = GoInt(b[x], UINT8)
             else:
                 item = item[x]

@@ -11,6 +11,7 @@ from obslint.gotemplate.values import GoError, GoStruct, type_of
 def to_json(v: Any) -> str:
     """encoding/json's Marshal of a template value (HTML-safe escaping, sorted map keys)."""
     import math
+
     from obslint.gotemplate.printf import format_float
     t = type_of(v)
     if t is None:

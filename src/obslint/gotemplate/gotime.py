@@ -54,12 +54,12 @@ def load_location(name: str) -> Location:
     if name == "Local":
         return local()
     if name.startswith("/") or ".." in name.split("/") or "\\" in name:
-        raise TimeError(f"time: invalid location name")
+        raise TimeError("time: invalid location name")
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
     try:
         zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise TimeError(f"unknown time zone {name}")
+        raise TimeError(f"unknown time zone {name}") from None
     return Location(name, zone=zone)
 
 

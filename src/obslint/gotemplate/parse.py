@@ -792,7 +792,7 @@ def new_number(pos: int, text: str, kind: str) -> NumberNode:
         try:
             ch, end = unquote_char(text[1:], 0, "'")
         except (ValueError, IndexError):
-            raise ValueError("invalid syntax")
+            raise ValueError("invalid syntax") from None
         if text[1:][end:] != "'":
             raise ValueError(f"malformed character constant: {text}")
         r = ord(ch)
@@ -803,7 +803,7 @@ def new_number(pos: int, text: str, kind: str) -> NumberNode:
     if kind == "complex":
         m = re.fullmatch(r"([+-]?[0-9._eExXpPa-fA-F]+?)([+-][0-9._eExXpPa-fA-F]*)i", text)
         if not m:
-            raise ValueError(f"expected integer")
+            raise ValueError("expected integer")
         n.is_complex = True
         n.complex128 = complex(parse_float(m.group(1)), parse_float(m.group(2)))
         _simplify_complex(n)
