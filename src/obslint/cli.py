@@ -108,6 +108,28 @@ def config_schema() -> None:
     click.echo(SCHEMA_FILE.read_text(encoding="utf-8"), nl=False)
 
 
+@cli.group()
+def template() -> None:
+    """Alertmanager notification templates."""
+
+
+@template.command(name="render", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--alertmanager-version", default=None, help="Target Alertmanager version, e.g. 0.25.")
+@click.option("--project-config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="obslint.toml or pyproject.toml to read (default: the nearest one).")
+def template_render(args, alertmanager_version, config_file) -> None:
+    """Render a template as `amtool template render` does, with its flags: --template.glob (repeatable),
+    --template.text, --template.type text|html, --template.data FILE (default: amtool's sample data).
+
+    Exit codes: 0 rendered, 1 the template does not parse or execute (amtool's message, at line:column).
+    """
+    from obslint.commands.template import render
+
+    config = project_config([Path(".")], config_file, None, alertmanager_version)
+    sys.exit(render(list(args), config))
+
+
 @cli.command(name="route-test")
 @click.argument("args", nargs=-1)
 @click.option("--config", "am_config", type=click.Path(path_type=Path), default=None,
