@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Set up obslint for this repository on a fresh Debian machine (as root, or with sudo):
-# the oracles promtool/amtool from Debian's packages when missing, and a virtualenv in .venv
-# with obslint and its test dependencies. Safe to run again: it only does what is missing.
+# the oracles promtool/amtool from Debian's packages when missing, the newer oracles pinned in
+# scripts/oracles.txt built with Go by scripts/oracles.sh into ~/.cache/obslint/oracles (or
+# $OBSLINT_ORACLE_DIR), and a virtualenv in .venv with obslint and its test dependencies.
+# Safe to run again: it only does what is missing. Exits non-zero if an oracle could not be built
+# (after setting up the rest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,9 +27,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+oracles=0
+bash scripts/oracles.sh || oracles=$?
+
 python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv 2>/dev/null || {
     as_root apt-get install -y -qq python3-venv >/dev/null && "$python" -m venv .venv; }
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+if [ "$oracles" -ne 0 ]; then
+  echo "bootstrap: scripts/oracles.sh failed (exit $oracles): some oracle binaries are missing" >&2
+  exit "$oracles"
+fi
