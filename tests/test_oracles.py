@@ -102,3 +102,11 @@ def test_each_amtool_accepts_a_good_config_and_rejects_a_bad_one(each_amtool, tm
     accepted = run(str(each_amtool.path), "check-config", str(good))
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert run(str(each_amtool.path), "check-config", str(bad)).returncode != 0
+
+
+@pytest.mark.oracle
+def test_oracle_fixture_gives_the_binary_of_a_version(oracle):
+    assert oracle("amtool", "0.25") == DEBIAN["alertmanager"][1]["amtool"]
+    for tool, versions in ORACLE_VERSIONS.items():
+        assert re.sub(r"\+.*", "", reported_version(oracle(tool)) or "") == versions[-1]
+        assert re.sub(r"\+.*", "", reported_version(oracle(tool, "oldest")) or "") == versions[0]
