@@ -11,7 +11,7 @@ import click
 from obslint import __version__
 from obslint.commands.config import project_config
 from obslint.config import ConfigError
-from obslint.engine.discover import InputError
+from obslint.core.paths import InputError
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -66,12 +66,13 @@ def check(paths, fmt, strict, output, no_cache, config_file, prometheus_version,
     Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
     """
     from obslint.commands.check import check as run_check
-    from obslint.core.fileio import write_atomic
 
     paths = list(paths) or [Path(".")]
     config = project_config(paths, config_file, prometheus_version, alertmanager_version)
     result = run_check(paths, config, fmt, strict, cache=not no_cache)
     if output is not None:
+        from obslint.core.fileio import write_atomic
+
         write_atomic(output, result.report.encode("utf-8"))
     else:
         click.echo(result.report, nl=False)
@@ -105,6 +106,28 @@ def config_schema() -> None:
     from obslint.config import SCHEMA_FILE
 
     click.echo(SCHEMA_FILE.read_text(encoding="utf-8"), nl=False)
+
+
+@cli.group()
+def template() -> None:
+    """Alertmanager notification templates."""
+
+
+@template.command(name="render", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--alertmanager-version", default=None, help="Target Alertmanager version, e.g. 0.25.")
+@click.option("--project-config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="obslint.toml or pyproject.toml to read (default: the nearest one).")
+def template_render(args, alertmanager_version, config_file) -> None:
+    """Render a template as `amtool template render` does, with its flags: --template.glob (repeatable),
+    --template.text, --template.type text|html, --template.data FILE (default: amtool's sample data).
+
+    Exit codes: 0 rendered, 1 the template does not parse or execute (amtool's message, at line:column).
+    """
+    from obslint.commands.template import render
+
+    config = project_config([Path(".")], config_file, None, alertmanager_version)
+    sys.exit(render(list(args), config))
 
 
 @cli.command(name="route-test")

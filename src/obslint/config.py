@@ -7,8 +7,6 @@ not the user's observability config.
 from __future__ import annotations
 
 import functools
-import json
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,6 +34,8 @@ _JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool}
 
 @functools.cache
 def schema() -> dict:
+    import json
+
     return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
@@ -229,6 +229,8 @@ def find_config_file(start: Path) -> tuple[Path, dict] | None:
 
 
 def _read_toml(path: Path) -> dict:
+    import tomllib
+
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

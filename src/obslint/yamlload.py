@@ -11,14 +11,20 @@ Bad input never raises anything but `YamlError`, which carries a line and a colu
 from __future__ import annotations
 
 import codecs
+import functools
 from dataclasses import dataclass, field
 
-import yaml
 
-try:  # the C loader is ten times faster; fall back when libyaml is missing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the build of PyYAML
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+@functools.cache
+def _pyyaml():
+    """PyYAML and its fastest loader, imported when a document is first loaded (not to list the checks)."""
+    import yaml
+
+    try:  # the C loader is ten times faster; fall back when libyaml is missing
+        from yaml import CSafeLoader as loader
+    except ImportError:  # pragma: no cover - depends on the build of PyYAML
+        from yaml import SafeLoader as loader  # type: ignore[assignment]
+    return yaml, loader
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_NODES = 1_000_000
@@ -213,8 +219,9 @@ def load_documents(text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int
     The tree is built from libyaml's event stream without recursion, so deep nesting cannot exhaust
     a stack; anchors are shared, and a document whose aliases expand past `max_nodes` is refused.
     """
+    yaml, loader_class = _pyyaml()
     source = Source(text)
-    loader = _Loader(text)
+    loader = loader_class(text)
     try:
         return _build(loader.get_event, source, max_nodes, max_depth)
     except yaml.MarkedYAMLError as exc:
@@ -255,6 +262,7 @@ def _build(get_event, source: Source, max_nodes: int, max_depth: int) -> list[Do
     stack: list[list] = []
     root: Node | None = None
     total = 0
+    yaml = _pyyaml()[0]
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     map_start, map_end = yaml.MappingStartEvent, yaml.MappingEndEvent
     seq_start, seq_end = yaml.SequenceStartEvent, yaml.SequenceEndEvent

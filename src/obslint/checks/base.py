@@ -10,7 +10,6 @@ off). Every family has the one dispatch style: `runs`.
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,6 +84,8 @@ def runs(artifact: str, *checks: type[Check]):
 
 
 def documentation(cls: type[Check]) -> str:
+    import inspect  # only to show the docs: it imports half the standard library
+
     return inspect.cleandoc(cls.__doc__ or "")
 
 

@@ -18,9 +18,13 @@ class CheckResult:
 
 def check(paths: list[Path], config: Config, fmt: str = "text", strict: bool = False,
           cache: bool = True) -> CheckResult:
-    from obslint.checks.files import UnreadableFile
     from obslint.engine.lint import lint_paths
     from obslint.output.reporters import render
 
     findings = lint_paths(paths, config, cache=cache)
-    return CheckResult(findings, render(findings, fmt), exit_code(findings, strict, usage_errors=(UnreadableFile,)))
+    usage_errors = ()
+    if findings:
+        from obslint.checks.files import UnreadableFile
+
+        usage_errors = (UnreadableFile,)
+    return CheckResult(findings, render(findings, fmt), exit_code(findings, strict, usage_errors))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -28,6 +27,8 @@ def new_directory_mode() -> int:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    import tempfile  # with shutil and random: only when a file is written
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

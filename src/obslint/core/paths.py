@@ -7,6 +7,10 @@ import os
 from pathlib import Path
 
 
+class InputError(Exception):
+    """A path given or configured is missing or unreadable: a usage error (exit 2)."""
+
+
 def resolve(path: Path) -> Path:
     """`path.resolve()`, once per path (and working directory, for a relative path): each resolution
     is a system call per path component."""

@@ -22,7 +22,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from obslint.config import Config
@@ -110,6 +109,8 @@ class FileCache:
         entry = self._entry(path, shown)
         data = json.dumps({"digest": digest, "findings": [_finding_row(f) for f in findings],
                            "facts": [_fact_row(f) for f in facts]}, separators=(",", ":"))
+        import tempfile  # with shutil and random: only when an entry is written
+
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=self.directory)

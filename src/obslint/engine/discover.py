@@ -8,14 +8,13 @@ silent skip."""
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from obslint.config import Config
-from obslint.core.paths import resolve
+from obslint.core.paths import InputError, resolve
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
@@ -27,11 +26,13 @@ class Target:
     explicit: bool  # named on the command line
 
 
-class InputError(Exception):
-    """A path given or configured is missing or unreadable: a usage error (exit 2)."""
 
 
 def _excluded(path: Path, resolved: Path, config: Config) -> bool:
+    if not config.exclude:
+        return False
+    import fnmatch
+
     try:
         relative = resolved.relative_to(resolve(config.root)).as_posix()
     except ValueError:

@@ -19,7 +19,6 @@ from obslint.config import Config
 from obslint.core.collector import Collector, Collectors
 from obslint.core.findings import Finding, Severity, sort_findings
 from obslint.core.paths import display_path
-from obslint.crossref.project import Project
 from obslint.engine.discover import Target, discover
 
 # The parsers and checks are imported where they are used: a run whose files all come from the cache
@@ -139,7 +138,7 @@ class Analysis:
     """What linting a set of paths found, and what it read on the way (for `obslint report`)."""
 
     findings: list[Finding]
-    project: Project
+    project: object  # obslint.crossref.project.Project
 
     @property
     def facts(self) -> list:
@@ -158,6 +157,8 @@ def lint_paths(paths: list[Path], config: Config, jobs: int | None = None, cache
 
 
 def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: bool = False) -> Analysis:
+    from obslint.crossref.project import Project
+
     targets = discover(paths, config)
     whole = any(not t.explicit for t in targets)  # a directory was given: the whole project
     dashboard_targets = [t for t in targets if t.kind == "dashboards"]
