@@ -14,6 +14,7 @@ from promql_oracles import TARGETS, promtool_for, promtool_verdicts
 from obslint.promql import versions
 from obslint.promql.parse import parse_expr
 
+
 def _accepted(since, version) -> bool:
     return since is not None and version >= since
 

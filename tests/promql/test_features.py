@@ -53,4 +53,4 @@ def test_obslint_check_with_flags_agrees_with_promtool_with_flags(target, tmp_pa
         refused_lines = {f.line for f in findings if f.severity == Severity.ERROR and f.code.startswith("P")}
         ours = [5 + 2 * i not in refused_lines for i in range(len(exprs))]  # rule i's expr: line 5 + 2i
         theirs = [ok for ok, _ in promtool_verdicts(promtool, exprs, tmp_path, features)]
-        assert dict(zip(exprs, ours)) == dict(zip(exprs, theirs)), sorted(features)
+        assert dict(zip(exprs, ours, strict=True)) == dict(zip(exprs, theirs, strict=True)), sorted(features)

@@ -1482,7 +1482,6 @@ class Parser:
         target.at = what
 
     def anchored(self, node: Node, kind: str, tok: Tok) -> None:
-        d = self.d
         if not self.flagged(versions.EXTENDED_RANGE_SELECTORS, tok.start, f"the {kind} modifier"):
             return
         other = "smoothed" if kind == "anchored" else "anchored"
