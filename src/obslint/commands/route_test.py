@@ -30,11 +30,11 @@ class RouteTestError(Exception):
 def load_model(path: Path, config: Config) -> AlertmanagerConfig:
     """The validated model, or RouteTestError with the validation errors (with positions)."""
     if not path.is_file():
-        raise RouteTestError(f"{display_path(path)}: no such file")
+        raise RouteTestError(f"{display_path(path, config.display_root)}: no such file")
     model, findings = load_alertmanager(path, config)
     errors = [f for f in findings if f.severity == Severity.ERROR]
     if errors or model is None:
-        raise RouteTestError(f"{display_path(path)}: the Alertmanager config is invalid", errors)
+        raise RouteTestError(f"{display_path(path, config.display_root)}: the Alertmanager config is invalid", errors)
     return model
 
 
@@ -106,7 +106,7 @@ def run_test_files(paths: list[Path], config: Config, config_path: Path | None) 
     all_results: list[CaseResult] = []
     main_model = None
     for path in paths:
-        shown = display_path(path)
+        shown = display_path(path, config.display_root)
         try:
             text = yamlload.read_file(path, config.max_file_size)
             documents = yamlload.load_documents(text, config.max_yaml_nodes)
