@@ -151,7 +151,8 @@ def config_schema() -> None:
 @click.option("--firing", multiple=True, help="A firing alert for inhibition, e.g. 'alertname=X,service=y'.")
 @click.option("--alerts", "alerts_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Route every alert of this YAML/JSON list (or JSON lines) of label maps.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="github: routing test failures as GitHub Actions annotations.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the test results as JUnit XML.")
 @click.option("--fail-under", type=float, default=None, help="Exit 1 if route and inhibit-rule coverage is lower.")
@@ -296,7 +297,8 @@ def report(root, html_out, markdown_out, config_file, prometheus_version, alertm
 
 @cli.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="github: failing test groups and static findings as GitHub Actions annotations.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the results as JUnit XML.")
 @click.option("--run", "run_regex", default=None, help="Only the test groups whose name matches this regex.")
