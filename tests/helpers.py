@@ -121,6 +121,7 @@ def git(root: Path, *args: str) -> str:
 
 def git_repo(root: Path, files: dict[str, str], branch: str = "main") -> Path:
     """A git repository at `root` with `files` committed on `branch`."""
+    root.mkdir(parents=True, exist_ok=True)
     write_tree(root, files)
     git(root, "init", "-q", "-b", branch)
     commit(root, "initial")
