@@ -88,7 +88,7 @@ def matching(selector: str) -> list[type[Check]]:
     if found is not None:
         return [found]
     prefix = key.upper()
-    if prefix[:1].isalpha() and prefix[1:].isdigit():
+    if len(prefix) <= 4 and prefix[:1].isalpha() and (prefix[1:] == "" or prefix[1:].isdigit()):
         checks = [c for c in all_checks() if c.code.startswith(prefix)]
         if checks:
             return checks
