@@ -244,12 +244,12 @@ def build(root, out, check_only, config_file, prometheus_version, alertmanager_v
     Exit codes: 0 built (or no drift), 1 errors in the inputs (or drift with --check), 2 usage error.
     """
     from obslint.commands import build as builder
-    from obslint.output.reporters import render
+    from obslint.output.reporters import render, summary_line
 
     config = project_config([root or Path(".")], config_file, prometheus_version, alertmanager_version, root)
     result = builder.build(config)
     if result.findings:
-        click.echo(render(result.findings, "text"), err=True, nl=False)
+        click.echo(render(result.findings, "text") + f"obslint: {summary_line(result.findings)}", err=True)
     for error in result.errors:
         click.echo(f"obslint: {error}", err=True)
     if not result.ok:
