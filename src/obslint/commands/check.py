@@ -44,9 +44,9 @@ def check(paths: list[Path], config: Config, fmt: str = "text", strict: bool = F
     findings = analysis.findings
     root = config.display_root or Path.cwd()
     if baseline is not None or write_baseline or diff_base is not None or fmt not in ("text", "github"):
-        from obslint.engine.subjects import attach
+        from obslint.engine.subjects import attach, fact_subjects
 
-        findings = attach(findings, root, analysis.dashboards)
+        findings = attach(findings, root, analysis.dashboards, fact_subjects(analysis.facts))
     if diff_base is not None:
         from obslint.core.git import GitError
         from obslint.engine.changes import changed_only

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import operator
 import re
@@ -71,12 +72,15 @@ _POSITIONS = [
     (re.compile(r"\[\d+\]"), "[]"),  # route.routes[2], inhibit_rules[0]
 ]
 _SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise_message(message: str) -> str:
     """The message without what changes when lines move: line numbers and positional indexes."""
-    for pattern, replacement in _POSITIONS:
-        message = pattern.sub(replacement, message)
+    if _DIGIT.search(message):
+        for pattern, replacement in _POSITIONS:
+            message = pattern.sub(replacement, message)
     return _SPACE.sub(" ", message).strip()
 
 

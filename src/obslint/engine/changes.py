@@ -91,7 +91,7 @@ def changed_only(paths: list[Path], config: Config, head: list[Finding], dashboa
     base of `ref` and HEAD touched or caused. GitError when that cannot be told."""
     from obslint.core.paths import InputError, resolve
     from obslint.engine.lint import analyse
-    from obslint.engine.subjects import attach, outline
+    from obslint.engine.subjects import attach, fact_subjects, outline
 
     top = git.toplevel(config.root)
     shown_root = resolve(config.display_root or top)
@@ -116,7 +116,8 @@ def changed_only(paths: list[Path], config: Config, head: list[Finding], dashboa
         if base_paths and base_root.is_dir():
             try:
                 analysis = analyse(base_paths, base_config, cache=False)
-                base_findings = attach(analysis.findings, base_config.display_root, analysis.dashboards)
+                base_findings = attach(analysis.findings, base_config.display_root, analysis.dashboards,
+                                       fact_subjects(analysis.facts))
             except InputError as exc:
                 base_findings, note = None, f"the base {base[:12]} could not be linted ({exc}): every finding counts"
     renamed = {c.old_path: c.path for c in changes.values() if c.old_path}

@@ -64,7 +64,7 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
         document = TestDocument(target.path, roots[0] if roots else None,
                                 installed_version() or config.prometheus_version)
         run_passes("rule-test-file", document, collector)
-        return collector.findings
+        return _with_subjects(collector.findings, roots)
     if target.kind == "rules" or any(is_rule_document(r) for r in roots):
         from obslint.checks import rulefmt
 
@@ -76,14 +76,14 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
             facts.extend(facts_of(rule_file, target.path))
         if self_contained is not None:
             self_contained.append(True)
-        return collector.findings
+        return _with_subjects(collector.findings, roots)
     from obslint.alertmanager.documents import is_alertmanager_document
 
     if target.kind == "alertmanager" or any(is_alertmanager_document(r) for r in roots):
         _lint_alertmanager(roots, collector)
         if self_contained is not None:
             self_contained.append(True)
-        return collector.findings
+        return _with_subjects(collector.findings, roots)
     if target.explicit and roots:
         files.unknown_kind(collector)
     return collector.findings
@@ -199,7 +199,17 @@ def _project_alertmanager(target: Target, config: Config):
     roots = [d.root for d in documents if d.root is not None]
     if not any(is_alertmanager_document(r) for r in roots):
         return None, lint_target(target, config)
-    return _lint_alertmanager(roots, collector), collector.findings
+    return _lint_alertmanager(roots, collector), _with_subjects(collector.findings, roots)
+
+
+def _with_subjects(findings: list[Finding], roots: list) -> list[Finding]:
+    """A file's findings with the subjects of where they are (obslint.engine.subjects), from the YAML the
+    checks read: the baseline and --diff-base match findings by them, the cache keeps them."""
+    if not findings:
+        return findings
+    from obslint.engine.subjects import with_subjects, yaml_outline
+
+    return with_subjects(findings, yaml_outline(roots))
 
 
 def _catalog(paths: list[Path], config: Config):

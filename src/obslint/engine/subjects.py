@@ -45,6 +45,21 @@ def subject_at(spans: list[Span], line: int) -> str:
     return best.subject if best is not None else ""
 
 
+class Lookup:
+    """`subject_at` for many lines of one file: every line's subject painted once, outer spans first."""
+
+    def __init__(self, spans: list[Span]):
+        ends = [s.first for s in spans] + [s.last for s in spans if s.last < END]
+        self.limit = max(ends, default=0) + 1  # every line from here on is inside the same spans
+        self.subjects = [""] * (self.limit + 1)
+        for span in sorted(spans, key=lambda s: s.depth):
+            for line in range(max(span.first, 0), min(span.last, self.limit) + 1):
+                self.subjects[line] = span.subject
+
+    def __call__(self, line: int) -> str:
+        return self.subjects[min(max(line, 0), self.limit)]
+
+
 def subjects_between(spans: list[Span], first: int, last: int) -> set[str]:
     """The subjects of the innermost spans that lines first..last touch."""
     return {subject_at(spans, line) for line in _sample(spans, first, last)} - {""}
@@ -79,13 +94,30 @@ def outline(path: Path, dashboards=(), max_bytes: int = 10 * 1024 * 1024) -> lis
         if isinstance(root, MapNode) and isinstance(root.get("dashboard"), MapNode):
             root = root.get("dashboard")
         return _json_dashboard(root) if isinstance(root, MapNode) else []
+    return yaml_outline([d.root for d in documents])
+
+
+def yaml_outline(roots: list) -> list[Span]:
+    """The spans of a YAML file's documents (their root nodes, as the loader made them)."""
     spans: list[Span] = []
-    starts = [d.root.line if d.root is not None else END for d in documents]
-    for i, document in enumerate(documents):
-        end = min(starts[i + 1:], default=END + 1) - 1 if i + 1 < len(documents) else END
-        if document.root is not None:
-            spans.extend(_yaml_document(document.root, end))
+    starts = [r.line if r is not None else END for r in roots]
+    for i, root in enumerate(roots):
+        end = min(starts[i + 1:], default=END + 1) - 1 if i + 1 < len(roots) else END
+        if root is not None:
+            spans.extend(_yaml_document(root, end))
     return spans
+
+
+def with_subjects(findings: list, spans: list[Span]) -> list:
+    """`findings` of one file, each without a subject given that of the span around its line."""
+    if not findings or not spans:
+        return findings
+    lookup = Lookup(spans)
+    out = []
+    for finding in findings:
+        subject = "" if finding.subject or finding.line <= 0 else lookup(finding.line)
+        out.append(dataclasses.replace(finding, subject=subject) if subject else finding)
+    return out
 
 
 def _yaml_document(root: Node, end: int) -> list[Span]:
@@ -155,7 +187,7 @@ def _rule_groups(groups: SeqNode, end: int) -> list[Span]:
         rule_names = _Names()
         for rule, rule_first, rule_last in _items(fields["rules"][0], fields["rules"][2]):
             if isinstance(rule, MapNode):
-                kind = "alert" if rule.get("alert") is not None else "record"
+                kind = "record" if _text(rule.get("record")) else "alert"  # as the rule model tells
                 name = rule_names(f"{kind}:{_text(rule.get(kind))}")
                 spans.append(Span(rule_first, rule_last, f"{subject}/{name}", 2))
     return spans
@@ -294,18 +326,46 @@ def _python_dashboards(path: Path, dashboards: list) -> list[Span]:
 
 # --- findings -------------------------------------------------------------------------------------------
 
-def attach(findings: list, root: Path, dashboards=(), outlines: dict | None = None) -> list:
+def fact_subjects(facts) -> dict[str, dict[int, str]]:
+    """path -> {line: subject} of the rules the checks across files read (obslint.rules.facts), at the
+    lines those checks report them (the rule's name, its expression), named as the file's outline names
+    them: their findings get subjects without the file being read again."""
+    by_path: dict[str, list] = {}
+    for fact in facts:
+        by_path.setdefault(fact.path, []).append(fact)
+    found: dict[str, dict[int, str]] = {}
+    for path, rules in by_path.items():
+        rules.sort(key=lambda f: f.line)
+        names: dict[str, _Names] = {}
+        lines: dict[int, str] = {}
+        for fact in rules:
+            subject = f"group:{fact.group}/" + names.setdefault(fact.group, _Names())(f"{fact.kind}:{fact.name}")
+            for line in (fact.line, fact.expr_line):
+                lines[line] = subject if lines.get(line, subject) == subject else ""  # "": two rules, read it
+        found[path] = lines
+    return found
+
+
+def attach(findings: list, root: Path, dashboards=(), known: dict | None = None) -> list:
     """`findings`, each without a subject given the subject of where it is (in the file at `root` / its
-    path). `outlines` (path -> spans) caches the outlines read."""
-    outlines = {} if outlines is None else outlines
+    path). `known` (path -> {line: subject}, fact_subjects) spares reading a file for those lines."""
+    known = known or {}
+    outlines: dict[str, list[Span]] = {}
+    lookups: dict[str, Lookup] = {}
     out = []
     for finding in findings:
         if finding.subject or finding.line <= 0:
             out.append(finding)
             continue
-        if finding.path not in outlines:
-            file = root / finding.path
-            outlines[finding.path] = outline(file, dashboards) if file.is_file() else []
-        subject = subject_at(outlines[finding.path], finding.line)
+        subject = known.get(finding.path, {}).get(finding.line)
+        if subject:
+            out.append(dataclasses.replace(finding, subject=subject))
+            continue
+        if finding.path not in lookups:
+            if finding.path not in outlines:
+                file = root / finding.path
+                outlines[finding.path] = outline(file, dashboards) if file.is_file() else []
+            lookups[finding.path] = Lookup(outlines[finding.path])
+        subject = lookups[finding.path](finding.line)
         out.append(dataclasses.replace(finding, subject=subject) if subject else finding)
     return out
