@@ -75,7 +75,8 @@ def test_the_baseline_file_is_sorted_versioned_and_has_no_line_numbers(tmp_path)
     assert data["version"] == 1
     rows = data["findings"]
     assert [(r["path"], r["code"], r["subject"]) for r in rows] == [
-        ("rules/alerts.yaml", "P001", "group:api/alert:Broken"), ("rules/alerts.yaml", "R131", "group:api/alert:NoTeam")]
+        ("rules/alerts.yaml", "P001", "group:api/alert:Broken"),
+        ("rules/alerts.yaml", "R131", "group:api/alert:NoTeam")]
     assert all("line" not in r and "column" not in r and r["count"] == 1 for r in rows)
     assert "rule 2" not in rows[0]["message"]  # promtool's rule index is a position too
     # lines moved: the same file, byte for byte (a baseline changes only when findings do)

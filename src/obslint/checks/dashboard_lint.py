@@ -16,8 +16,14 @@ from obslint.core.collector import Collector, Collectors
 from obslint.core.findings import Severity
 from obslint.dashboards import macros, schema
 from obslint.dashboards.compiler import Compiled, iter_panels
-from obslint.dashboards.model import (VARIABLE_FUNCTIONS, Dashboard, DashboardReadError, read_json, split_last_comma,
-                                       subject_of)
+from obslint.dashboards.model import (
+    VARIABLE_FUNCTIONS,
+    Dashboard,
+    DashboardReadError,
+    read_json,
+    split_last_comma,
+    subject_of,
+)
 from obslint.dashboards.units import is_unit
 from obslint.promql.counters import raw_counters
 

@@ -72,8 +72,9 @@ def changes(base: str, directory: Path) -> dict[str, FileChange]:
         found[path] = FileChange(path, {"A": "A", "D": "D"}.get(status, "M"))
         i += 2
     current = None
-    for line in git(["diff", "-U0", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", base, "--"],
-                    directory).splitlines():
+    patch = git(["diff", "-U0", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", base,
+                 "--"], directory)
+    for line in patch.splitlines():
         if line.startswith("+++ "):
             target = line[4:]
             current = found.get(_unquote(target)[2:]) if target != "/dev/null" else None

@@ -243,7 +243,8 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
     for i, result in _lint_all(todo, config, jobs, with_facts):
         results[i] = result
         if store is not None and result[2] and i in digests:
-            store.put(targets[i].path, display_path(targets[i].path, config.display_root), digests[i], result[0], result[1])
+            store.put(targets[i].path, display_path(targets[i].path, config.display_root), digests[i], result[0],
+                      result[1])
     findings = [f for i in range(len(targets)) for f in results[i][0]]
     facts = [fact for i in range(len(targets)) for fact in results[i][1]]
     return findings, facts

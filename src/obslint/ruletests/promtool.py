@@ -15,8 +15,8 @@ import os
 import re
 import shutil
 import subprocess
-import time
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
