@@ -54,7 +54,7 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
     on this file alone (rule files, Alertmanager configs), so they may be cached; `outcome` (when given)
     receives the kinds the file was read as and the dashboards found in it, which the caller lints."""
     outcome = outcome if outcome is not None else Outcome()
-    collector = Collector(display_path(target.path), config)
+    collector = Collector(display_path(target.path, config.display_root), config)
     if target.kind == "python":
         outcome.kinds.append("python")
         return collector.findings  # Python that is not a dashboard: never run
@@ -102,7 +102,31 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
         cacheable &= _lint_part(part, target, config, collector, facts, outcome)
     if self_contained is not None and cacheable:
         self_contained.append(True)
-    return collector.findings
+    return _with_subjects(collector.findings, _outlined(parts))
+
+
+def _outlined(parts: list) -> list:
+    """The YAML trees whose outline names the subjects of a file's findings: its rule files, unit tests and
+    Alertmanager configs, embedded ones too (their nodes are at the outer file's lines), in file order."""
+    from obslint.engine import classify
+
+    roots = []
+    for part in parts:
+        if part.kind == classify.RULES or part.kind == classify.ALERTMANAGER and part.wrapping == "legacy":
+            roots.extend(part.nodes)
+        elif part.kind in (classify.RULE_TESTS, classify.ALERTMANAGER) and part.scalar is None:
+            roots.extend(part.nodes[:1])
+    return sorted((r for r in roots if r is not None), key=lambda r: r.line)
+
+
+def _with_subjects(findings: list[Finding], roots: list) -> list[Finding]:
+    """A file's findings with the subjects of where they are (obslint.engine.subjects), from the YAML the
+    checks read: the baseline and --diff-base match findings by them, the cache keeps them."""
+    if not findings or not roots:
+        return findings
+    from obslint.engine.subjects import with_subjects, yaml_outline
+
+    return with_subjects(findings, yaml_outline(roots))
 
 
 def _lint_part(part, target: Target, config: Config, collector: Collector, facts: list | None,
@@ -320,7 +344,7 @@ def load_alertmanager(path: Path, config: Config):
     """(the validated model or None, the findings of loading and linting it) of one Alertmanager config."""
     from obslint.checks import files
 
-    collector = Collector(display_path(path), config)
+    collector = Collector(display_path(path, config.display_root), config)
     _, documents = files.read(path, config, collector)
     model = None
     if documents is not None:
@@ -341,14 +365,14 @@ def lint_dashboard_files(paths: list[Path], config: Config, read: list | None = 
     outcomes = dict(zip(python, run_files(python, config.sandbox, config.dashboard_schema_version), strict=True)) \
         if python else {}
     for path in paths:
-        shown = display_path(path)
+        shown = display_path(path, config.display_root)
         # `# obslint: disable=CODE` comments work in dashboard .py files as in YAML (JSON has none)
         collector = collectors.get(shown, str(path) if path.suffix == ".py" else None)
         for dashboard in dashboard_lint.load(path, shown, config, collector, outcomes.get(path)):
             run_passes("dashboard", dashboard, collector)
             dashboards.append(dashboard)
     for path, found in read or ():
-        shown = display_path(path)
+        shown = display_path(path, config.display_root)
         collector = collectors.get(shown, str(path) if path.suffix in (".yml", ".yaml") else None)
         for dashboard in dashboard_lint.load_read(path, shown, found, collector):
             run_passes("dashboard", dashboard, collector)
@@ -403,7 +427,7 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
         findings += am_findings
         valid = not any(f.severity == Severity.ERROR for f in am_findings)  # an invalid one has its own errors
         if model is not None and valid:
-            am_models.append((display_path(target.path), str(target.path), model))
+            am_models.append((display_path(target.path, config.display_root), str(target.path), model))
     # dashboards are linted together (uids and titles must be unique across them), in this process
     read = [pair for outcome in outcomes.values() for pair in outcome.dashboards]
     compiled, dashboard_findings = lint_dashboard_files([t.path for t in dashboard_targets], config, read) \
@@ -454,7 +478,7 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
     for i, target in enumerate(targets):
         if store is not None and target.kind not in ("python", "rule-tests", "route-tests"):
             digests[i] = store.digest(target.path)
-            hit = store.get(target.path, display_path(target.path), digests[i])
+            hit = store.get(target.path, display_path(target.path, config.display_root), digests[i])
             if hit is not None:
                 results[i] = (hit[0], hit[1], True, None)
                 continue
@@ -462,7 +486,8 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
     for i, result in _lint_all(todo, config, jobs, with_facts):
         results[i] = result
         if store is not None and result[2] and i in digests:
-            store.put(targets[i].path, display_path(targets[i].path), digests[i], result[0], result[1])
+            store.put(targets[i].path, display_path(targets[i].path, config.display_root), digests[i], result[0],
+                      result[1])
     if outcomes is not None:
         outcomes.update((id(targets[i]), results[i][3]) for i in range(len(targets)) if results[i][3] is not None)
     findings = [f for i in range(len(targets)) for f in results[i][0]]
