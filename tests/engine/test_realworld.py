@@ -216,6 +216,9 @@ def test_a_rule_file_in_a_configmap_has_its_findings_at_the_configmaps_lines(tmp
     expected = sorted((f.line + shift, f.column + 4, f.code, f.message) for f in plain.findings)
     assert "P001" in {f.code for f in plain.findings}
     assert sorted((f.line, f.column, f.code, f.message) for f in embedded.findings) == expected
+    # and the same subjects (what the baseline and --diff-base match findings by)
+    assert sorted(f.subject for f in embedded.findings) == sorted(f.subject for f in plain.findings)
+    assert "group:broken/alert:Broken" in {f.subject for f in embedded.findings}
 
 
 def test_a_dashboard_in_a_configmap_has_its_findings_at_the_configmaps_lines(tmp_path):
