@@ -101,6 +101,22 @@ def test_broken_yaml_with_alertmanager_templating_in_strings_stays_a_yaml_error(
 
 # --- class 3: relevant files in any layout are read -----------------------------------------------------
 
+def test_a_thanos_rule_file_is_said_once_as_info_and_linted(tmp_path):
+    root = copy("thanos-dialect-rules", tmp_path)
+    path = "cmd/thanos/testdata/rules-files/valid.yaml"
+    analysis, kinds = check(root)
+    assert kinds[path] == ["rules"]
+    assert [(f.code, f.severity, f.line) for f in analysis.findings if f.code == "R001"] == [
+        ("R001", Severity.INFO, 3)]  # one for the file, not one per group
+    assert codes(analysis, Severity.ERROR) == []
+    # a value Thanos refuses, or the field on a rule, stays an error
+    text = (root / path).read_text()
+    (root / path).write_text(text.replace('"warn"', '"sometimes"', 1).replace(
+        "      - alert: TestAlert\n", "      - alert: TestAlert\n        partial_response_strategy: warn\n"))
+    analysis, _ = check(root)
+    assert [(f.code, f.line) for f in analysis.findings if f.severity == Severity.ERROR] == [("R001", 3), ("R001", 7)]
+
+
 def test_a_repository_with_an_alertmanager_folder_is_read_whole(tmp_path):
     # dockprom: alertmanager/ at the root made obslint read that folder alone
     analysis, kinds = check(copy("dockprom-layout", tmp_path))
