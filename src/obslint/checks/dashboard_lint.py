@@ -673,9 +673,10 @@ class GridPosition(DashboardCheck):
 
 @register
 class DashboardDuplicate(DashboardCheck):
-    """Finds two dashboards of the project with the same uid or the same title. A copy of one dashboard in
-    another file (the same title and the same uid, or no uid: a JSON file and the ConfigMap that embeds it,
-    say) is the same dashboard shipped in two forms, not a duplicate.
+    """Finds two dashboards of the project with the same uid, or the same title in one folder (Grafana wants
+    titles unique within a folder). A copy of one dashboard in another file (the same title and the same
+    uid, or no uid: a JSON file and the ConfigMap that embeds it, say) is the same dashboard shipped in two
+    forms, not a duplicate.
 
     Why: Grafana's provisioning keeps one of them, flipping between the two on every reload
     ("the same UID is used more than once").
@@ -1164,20 +1165,26 @@ def _copies(one: dict, other: dict) -> bool:
 def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
     """Duplicate uids and titles across the project's dashboards (Grafana flips between them)."""
     for key in ("uid", "title"):
-        first: dict[str, Dashboard] = {}
+        seen: dict[str, list[Dashboard]] = {}
         for dashboard in dashboards:
             value = dashboard.compiled.doc.get(key)
             if not isinstance(value, str) or not value:
                 continue
-            if value in first:
-                other = first[value]
-                if other.path != dashboard.path and _copies(other.compiled.doc, dashboard.compiled.doc):
-                    continue
+            earlier = seen.setdefault(value, [])
+            other = next((o for o in earlier if _clashes(key, o, dashboard)), None)
+            earlier.append(dashboard)
+            if other is not None:
                 collectors.get(dashboard.shown, None).add(
                     DashboardDuplicate, dashboard.compiled.line_of(""), 1,
                     f"{key} `{value}` is also the {key} of a dashboard in {other.shown}:{other.compiled.line_of('')}",
                     subject=subject_of(dashboard.compiled.doc, ""))
-            else:
-                first[value] = dashboard
+
+
+def _clashes(key: str, one: Dashboard, other: Dashboard) -> bool:
+    """Whether two dashboards with the same uid or title clash: not copies of one dashboard, and (for a
+    title) in one folder: Grafana wants titles unique within a folder, uids within the whole instance."""
+    if one.path != other.path and _copies(one.compiled.doc, other.compiled.doc):
+        return False
+    return key == "uid" or one.path == other.path or Path(one.path).parent == Path(other.path).parent
 
 
