@@ -324,6 +324,14 @@ def test_guessing_heuristics_say_what_they_assumed(tmp_path):
     assert "the scrape interval of prometheus.yml" in short.message and "assumed" not in short.message
 
 
+def test_a_catalog_says_which_metrics_are_counters(tmp_path):
+    (tmp_path / "alerts.yaml").write_text(
+        "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: rate(http_requests[5m]) > 0\n")
+    assert "R113" in codes(check(tmp_path)[0])  # a guess by the name
+    (tmp_path / "metrics.yaml").write_text("metrics:\n- {name: http_requests, type: counter}\n")
+    assert "R113" not in codes(check(tmp_path)[0])
+
+
 def test_unit_tests_of_generated_rule_files_are_said_as_info(tmp_path):
     # kubernetes-mixin: the rule files the tests read are rendered by `make` (and ignored by .gitignore)
     root = copy("rule-tests-generated-rules", tmp_path)

@@ -414,6 +414,12 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
     whole = any(not t.explicit for t in targets)  # a directory was given: the whole project
     if whole and not config.policy.scrape_interval_set:
         config = _with_scrape_interval(targets, config)
+    catalog = _catalog(paths, config) if whole else None
+    if catalog:  # what the catalog types as a counter is one, whatever its name says
+        from dataclasses import replace
+
+        counters = tuple(sorted(m.name for m in catalog.values() if m.type in ("counter", "histogram", "summary")))
+        config = replace(config, policy=replace(config.policy, counters=config.policy.counters + counters))
     dashboard_targets = [t for t in targets if t.kind == "dashboards"]
     # the project's Alertmanager config (in its alertmanager/ folder) serves the checks across files
     am_targets = [t for t in targets if "alertmanager" in (t.kind, t.place)] if whole else []
@@ -439,7 +445,7 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
     if am_models:
         project.alertmanager = am_models[0]
     if whole:
-        project.catalog = _catalog(paths, config)
+        project.catalog = catalog
         collectors = Collectors(config)
         run_passes("project", project, collectors)
         findings += collectors.findings()
