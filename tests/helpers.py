@@ -52,6 +52,8 @@ def obslint(*args: str, cwd: Path, timeout: float = 120, env: dict | None = None
 
 BROKEN_RULE = "groups:\n- name: g\n  rules:\n  - alert: Broken\n    expr: sum(rate(x[5m])\n"
 QUIET = 'disable = ["required-labels", "required-annotations"]\n'
+# what a team's own policy says (by default obslint requires no label or annotation): every alert has a team
+TEAM_POLICY = '[policy]\nrequired-labels = { team = [] }\n'
 # a rule file of one group and one recording rule, both named by `name`
 RULES = "groups:\n- name: {name}\n  rules:\n  - record: {name}:up:sum\n    expr: sum(up)\n"
 GOOD_DASHBOARD = '''from grafanalib.core import Dashboard, GridPos, Target, Template, Templating, TimeSeries
