@@ -1,0 +1,277 @@
+"""The catalog read statically from prometheus_client declarations, against the real client: the same
+declarations are run with prometheus_client in a fresh CollectorRegistry and its exposition
+(`generate_latest`: family names, TYPEs, series names and their label names) must equal what obslint
+says the declaration exposes; a declaration the client refuses must be one obslint calls invalid."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from helpers import DATA, REPO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from obslint.crossref.instrumentation import KINDS, declarations
+
+prometheus_client = pytest.importorskip("prometheus_client")
+
+WRAPPERS = ["Counter", "Gauge", "Summary", "Histogram", "Info", "Enum"]
+FAMILIES = [k for k in KINDS if k.endswith("MetricFamily")]
+_TYPE = re.compile(r"# TYPE (\S+) (\S+)$")
+_SAMPLE = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? \S+$")
+
+
+def exposition(text: str) -> dict[str, tuple[str, dict[str, frozenset[str]]]]:
+    """{family: (TYPE, {series: label names})} of a text exposition (label values here hold no `",`)."""
+    families: dict = {}
+    current = None
+    for line in text.splitlines():
+        m = _TYPE.match(line)
+        if m:
+            current = m.group(1)
+            families[current] = (m.group(2), {})
+            continue
+        if line.startswith("#") or not line:
+            continue
+        m = _SAMPLE.match(line)
+        assert m, line
+        labels = frozenset(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="', m.group(2) or ""))
+        series = families[current][1]
+        series[m.group(1)] = series.get(m.group(1), frozenset()) | labels
+    return families
+
+
+def static(family) -> dict[str, tuple[str, dict[str, frozenset[str]]]]:
+    return {name: (kind, dict(series)) for name, kind, series in family.exposed()}
+
+
+# --- generated declarations ----------------------------------------------------------------------------
+
+IDENT = st.from_regex(r"[a-zA-Z_][a-zA-Z0-9_]{0,8}", fullmatch=True)
+METRIC_IDENT = st.from_regex(r"[a-zA-Z_:][a-zA-Z0-9_:]{0,8}", fullmatch=True)
+UNITS = st.sampled_from(["", "", "seconds", "bytes", "total", "ratio", "info"]) | IDENT
+NAMES = st.one_of(
+    METRIC_IDENT,
+    st.tuples(METRIC_IDENT, st.sampled_from(["_total", "_seconds", "_seconds_total", "_total_total", "_bytes",
+                                             "_count", "_info", "_created"])).map("".join),
+    st.sampled_from(["", "total", "_total", "a_total", "x_bucket", "up"]),
+    st.sampled_from(["a-b", "model.errors", "über_total"]),  # not classic names: never claimed
+)
+LABEL = st.one_of(IDENT.filter(lambda s: not s.startswith("__")),
+                  st.sampled_from(["le", "quantile", "__reserved", "job", "status", "a-b"]))
+
+
+@dataclass
+class Spec:
+    cls: str
+    name: str
+    documentation: str
+    labels: list[str]
+    namespace: str = ""
+    subsystem: str = ""
+    unit: str = ""
+    states: list[str] | None = None
+    buckets: list[float] | None = None
+    style: dict = field(default_factory=dict)
+
+
+@st.composite
+def specs(draw) -> Spec:
+    cls = draw(st.sampled_from(WRAPPERS + FAMILIES))
+    spec = Spec(cls, draw(NAMES), draw(st.sampled_from(["Help.", "with \"quotes\" and \\ and\nnewline", ""])),
+                draw(st.lists(LABEL, max_size=4)))
+    params = KINDS[cls].params
+    if "namespace" in params:
+        spec.namespace = draw(st.sampled_from(["", ""]) | METRIC_IDENT)
+        spec.subsystem = draw(st.sampled_from(["", ""]) | METRIC_IDENT)
+    if "unit" in params:
+        spec.unit = draw(st.sampled_from(["", "", ""]) | UNITS)
+    if cls == "Enum":
+        spec.states = draw(st.lists(IDENT, max_size=3, unique=True))
+        if draw(st.booleans()) and spec.labels:
+            spec.name = spec.labels[0]  # the client refuses an Enum named as one of its labels
+    if cls == "Histogram" and draw(st.booleans()):
+        spec.buckets = draw(st.lists(st.sampled_from([0.1, 0.5, 1.0, 2.5, 10.0, float("inf")]), max_size=4))
+    spec.style = {
+        "import": draw(st.sampled_from(["from", "module", "core", "alias"])),
+        "name": draw(st.sampled_from(["literal", "constant", "fstring", "concat", "format", "dict", "loop"])),
+        "labels": draw(st.sampled_from(["list", "tuple", "constant", "keyword", "spread"])),
+        "keywords": draw(st.booleans()),
+        "where": draw(st.sampled_from(["module", "function", "method", "class"])),
+    }
+    return spec
+
+
+def render(spec: Spec) -> str:
+    """Python source declaring `spec` as an application would write it (in one of many styles)."""
+    style = spec.style
+    lines = []
+    module = "prometheus_client.core" if spec.cls in FAMILIES or style["import"] == "core" else "prometheus_client"
+    if style["import"] == "from":
+        lines.append(f"from {module} import {spec.cls}")
+        callee = spec.cls
+    elif style["import"] == "alias":
+        lines.append(f"from {module} import {spec.cls} as Declared")
+        callee = "Declared"
+    else:
+        lines.append(f"import {module} as client")
+        callee = f"client.{spec.cls}"
+    name = repr(spec.name)
+    if style["name"] == "constant":
+        lines.append(f"NAME = {spec.name!r}")
+        name = "NAME"
+    elif style["name"] == "fstring" and spec.name:
+        lines.append(f"HEAD = {spec.name[:1]!r}")
+        name = "f'{HEAD}" + spec.name[1:].replace("{", "{{").replace("}", "}}").replace("'", "\\'") + "'"
+    elif style["name"] == "concat" and len(spec.name) > 1:
+        name = f"{spec.name[:1]!r} + {spec.name[1:]!r}"
+    elif style["name"] == "format":
+        name = f"'{{}}'.format({spec.name!r})"
+    elif style["name"] == "dict":
+        lines.append(f"NAMES = {{'the': {spec.name!r}}}")
+        name = "NAMES['the']"
+    labels = repr(list(spec.labels))
+    if style["labels"] == "tuple":
+        labels = repr(tuple(spec.labels))
+    elif style["labels"] == "constant":
+        lines.append(f"LABELS = {list(spec.labels)!r}")
+        labels = "LABELS"
+    elif style["labels"] == "spread" and spec.labels:
+        lines.append(f"BASE = {list(spec.labels[:1])!r}")
+        labels = f"[*BASE, *{list(spec.labels[1:])!r}]"
+    kind = KINDS[spec.cls]
+    args = [name, repr(spec.documentation)]
+    keywords = {}
+    if kind.collector:
+        keywords["labels"] = labels
+    elif style["keywords"]:
+        keywords["labelnames"] = labels
+    else:
+        args.append(labels)
+    for key in ("namespace", "subsystem", "unit"):
+        value = getattr(spec, key)
+        if key in kind.params and value:
+            keywords[key] = repr(value)
+    if spec.states is not None:
+        keywords["states"] = repr(spec.states)
+    if spec.buckets is not None:
+        keywords["buckets"] = repr(spec.buckets).replace("inf", "float('inf')")
+    if not kind.collector:
+        keywords["registry"] = "REGISTRY"
+    call = f"{callee}({', '.join(args + [f'{k}={v}' for k, v in keywords.items()])})"
+    if style["name"] == "loop":
+        lines.append(f"for each in [{spec.name!r}]:")
+        lines.append(f"    DECLARED.append({call.replace(name, 'each', 1)})")
+    elif style["where"] == "function":
+        lines.append(f"def declare():\n    return {call}\nDECLARED.append(declare())")
+    elif style["where"] == "method":
+        lines.append(f"class Exporter:\n    def __init__(self):\n        self.metric = {call}\n"
+                     "DECLARED.append(Exporter().metric)")
+    elif style["where"] == "class":
+        lines.append(f"class Metrics:\n    METRIC = {call}\nDECLARED.append(Metrics.METRIC)")
+    else:
+        lines.append(f"DECLARED.append({call})")
+    return "\n".join(lines) + "\n"
+
+
+def run_with_client(source: str, spec: Spec) -> str | None:
+    """The exposition of the declaration run with the real client (every series made to appear), or None
+    when the client refuses it."""
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    registry = CollectorRegistry()
+    declared: list = []
+    try:
+        exec(compile(source, "<declaration>", "exec"), {"REGISTRY": registry, "DECLARED": declared})
+    except (ValueError, TypeError):
+        return None
+    (metric,) = declared
+    values = ["v"] * len(spec.labels)
+    if spec.cls in FAMILIES:
+        sample = {"CounterMetricFamily": (1.0, 1.0), "GaugeMetricFamily": (1.0,),
+                  "SummaryMetricFamily": (1, 1.0), "HistogramMetricFamily": ([("1.0", 1), ("+Inf", 2)], 3.0),
+                  "GaugeHistogramMetricFamily": ([("1.0", 1), ("+Inf", 2)], 3.0), "InfoMetricFamily": ({},),
+                  "StateSetMetricFamily": ({"on": True},), "UnknownMetricFamily": (1.0,),
+                  "UntypedMetricFamily": (1.0,)}[spec.cls]
+        metric.add_metric(values, *sample)
+
+        class Collector:
+            def collect(self):
+                return [metric]
+
+        registry.register(Collector())
+    elif spec.labels:
+        metric.labels(*values)
+    return generate_latest(registry).decode("utf-8")
+
+
+CLASSIC = re.compile(r"[a-zA-Z0-9_:]*")
+
+
+def compare(spec: Spec) -> str:
+    """"identical", or how obslint and the client disagree."""
+    source = render(spec)
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "exporter.py"
+        path.write_text(source, encoding="utf-8")
+        found, _ = declarations([path], [Path(directory)])
+    exposed = run_with_client(source, spec)
+    assert len(found) == 1, source
+    (declaration,) = found
+    if exposed is None:
+        return "identical" if declaration.invalid else f"the client refuses it; obslint says {declaration}"
+    if declaration.invalid:
+        return f"obslint says the client refuses it ({declaration.invalid}), but it exposes:\n{exposed}"
+    classic_name = all(CLASSIC.fullmatch(part) for part in (spec.name, spec.namespace, spec.subsystem, spec.unit))
+    if declaration.unresolved:  # obslint claims no name: right only for a name that is not a classic one
+        return "identical" if not classic_name else f"unresolved: {declaration.unresolved}"
+    client, ours = exposition(exposed), static(declaration.family)
+    if declaration.family.open_labels:  # the series may have more labels than obslint lists (an Info's)
+        odd = [label for label in spec.labels if not re.fullmatch(r"[a-zA-Z_]\w*", label)]
+        if KINDS[spec.cls].type == "stateset" and ":" in spec.namespace + spec.subsystem + spec.name:
+            odd.append("the state label")  # named as the metric: a colon is no label name
+        if declaration.labels_unresolved and not odd:
+            return f"labels unresolved: {declaration.labels_unresolved}"
+        shape = {name: (kind, set(series)) for name, (kind, series) in client.items()}
+        if shape != {name: (kind, set(series)) for name, (kind, series) in ours.items()}:
+            return f"obslint {ours}\nclient  {client}"
+        missing = [s for _, series in ours.values() for s, labels in series.items()
+                   if not labels <= next(c[1][s] for c in client.values() if s in c[1])]
+        return "identical" if not missing else f"obslint lists labels the client does not expose on {missing}"
+    return "identical" if ours == client else f"obslint {ours}\nclient  {client}"
+
+
+STATS = {"identical": 0, "total": 0}
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs())
+def test_the_static_catalog_equals_the_clients_exposition(spec):
+    verdict = compare(spec)
+    STATS["total"] += 1
+    STATS["identical"] += verdict == "identical"
+    assert verdict == "identical", f"{render(spec)}\n{verdict}"
+
+
+def test_breaking_a_naming_rule_is_caught(monkeypatch):
+    """The differential test can fail: with the counter rule broken (no `_total` stripped), a counter named
+    `x_total` is exposed by obslint as `x_total_total`, which the client does not do."""
+    from obslint.crossref import instrumentation
+
+    original = instrumentation.full_name
+
+    def broken(kind, name, namespace="", subsystem="", unit=""):
+        return original(instrumentation.Kind("gauge", kind.params, kind.collector), name, namespace, subsystem,
+                        unit) if kind.type == "counter" else original(kind, name, namespace, subsystem, unit)
+
+    monkeypatch.setattr(instrumentation, "full_name", broken)
+    spec = Spec("Counter", "requests_total", "Requests.", ["code"], style={
+        "import": "from", "name": "literal", "labels": "list", "keywords": False, "where": "module"})
+    assert compare(spec) != "identical"
