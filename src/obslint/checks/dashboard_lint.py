@@ -1064,7 +1064,7 @@ def _promql(expr: str, pointer: str, label: str, add, config: Config):
                 and type(node.args[0]).__name__ == "MatrixSelector" and node.args[0].range != macros.RATE_INTERVAL:
             add(RateInterval, pointer, f"{label}: {node.func.name}() over a fixed range; use `[$__rate_interval]` so "
                                        "the range follows the scrape interval and the zoom")
-    for node in raw_counters(parsed.nodes):
+    for node in raw_counters(parsed.nodes, config.catalog_types):
         add(CounterWithoutRate, pointer, f"{label}: the counter `{node.name}` is shown raw; wrap it in rate() or "
                                          "increase()")
     return parsed

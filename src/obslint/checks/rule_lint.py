@@ -907,7 +907,9 @@ def _call_smells(rule: Rule, node, collector: Collector, policy: Policy) -> None
                  f"intervals ({format_duration(policy.scrape_interval_ms)} each): it often "
                                           "holds fewer than two samples and returns nothing")
     name = selector.name
-    if fn in COUNTER_FUNCTIONS and name and ":" not in name and not _is_counter(name, policy):
+    # a series the metric catalog types is judged by its type there (X009), not by its name
+    if fn in COUNTER_FUNCTIONS and name and ":" not in name and name not in collector.config.catalog_types \
+            and not _is_counter(name, policy):
         _at_expr(rule, collector, RateOfNonCounter,
                  f"{fn}() over `{name}`, which is not a counter by its name (counters end "
                  "in _total, _count, _sum or _bucket); for a gauge use delta() or deriv()")
@@ -931,7 +933,7 @@ def _selector_smells(rule: Rule, node, collector: Collector) -> None:
 
 
 def _raw_counters(rule: Rule, collector: Collector) -> None:
-    for node in raw_counters(rule.parsed.nodes):
+    for node in raw_counters(rule.parsed.nodes, collector.config.catalog_types):
         if rule.kind == "record" and rule.parsed.ast is node:
             continue  # a recording rule that only renames the counter (compatibility rules) keeps it a counter
         _at_expr(rule, collector, CounterUsedRaw, f"the counter `{node.name}` is used raw: its value only grows and "

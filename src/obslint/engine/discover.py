@@ -138,6 +138,36 @@ def _walk(directory: Path, kind: str) -> list[Path]:
     return sorted(p for p in files if p.is_file())
 
 
+SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages"})
+
+
+def source_files(directory: Path, suffixes: tuple[str, ...], config: Config) -> list[Path]:
+    """The files of `directory` (recursively) whose names end in `suffixes`, as the walks of the project
+    leave them out: not in hidden folders, __pycache__, node_modules, virtualenvs (a folder with a
+    pyvenv.cfg) or installed packages, nor excluded by the configuration; InputError for a folder that
+    cannot be listed. What the metric catalog reads: instrumentation code, Prometheus configs."""
+    if not directory.is_dir():
+        return []
+
+    def refuse(error: OSError) -> None:
+        raise InputError(f"{error.filename}: cannot read: {error.strerror or error}")
+
+    files = []
+    for top, folders, names in os.walk(directory, onerror=refuse):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in SKIPPED_FOLDERS
+                            and not os.path.exists(os.path.join(top, f, "pyvenv.cfg")))
+        for name in names:
+            path = Path(top) / name
+            if name.endswith(suffixes) and not name.startswith(".") and not _excluded(path, resolve(path), config):
+                files.append(path)
+    return sorted(p for p in files if p.is_file())
+
+
+def python_files(directory: Path, config: Config) -> list[Path]:
+    """The Python files under `directory` (never run: the metric catalog reads them as syntax trees)."""
+    return source_files(directory, (".py",), config)
+
+
 def kind_by_name(path: Path) -> str:
     if path.suffix in (".py", ".json"):
         return "dashboards"
