@@ -275,3 +275,163 @@ def test_breaking_a_naming_rule_is_caught(monkeypatch):
     spec = Spec("Counter", "requests_total", "Requests.", ["code"], style={
         "import": "from", "name": "literal", "labels": "list", "keywords": False, "where": "module"})
     assert compare(spec) != "identical"
+
+
+# --- what the static reading resolves, and what it leaves unresolved ---------------------------------
+
+
+def read(tmp_path: Path, files: dict[str, str]) -> list:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    found, _ = declarations(sorted(tmp_path.rglob("*.py")), [tmp_path])
+    return found
+
+
+def names(found) -> list:
+    return [(d.line, d.family.name if d.family else None, bool(d.unresolved), bool(d.invalid)) for d in found]
+
+
+def test_constants_are_followed_through_modules_classes_and_loops(tmp_path):
+    found = read(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/names.py": """\
+            from .base import ROOT
+            NAMESPACE = ROOT + "_serving"
+            LABELS = ("model_name",)
+            SCORES = {"accuracy": "Accuracy.", "f1": "F1."}
+            """,
+        "pkg/base.py": "ROOT = 'ml'\n",
+        "pkg/exporter.py": """\
+            import prometheus_client as prom
+            from prometheus_client import Gauge as G
+            from pkg import names
+            from pkg.names import LABELS, SCORES
+
+            A = prom.Counter("requests_total", "Requests.", [*LABELS, "status"], namespace=names.NAMESPACE)
+            B = {s: G(f"{names.NAMESPACE}_{s}_score", doc, LABELS) for s, doc in SCORES.items()}
+            for unit in ("seconds", "bytes"):
+                prom.Summary("size", "Size.", unit=unit)
+
+            class Exporter:
+                PREFIX = "feast"
+
+                def __init__(self):
+                    self.online = G("%s_online_stores" % self.PREFIX, "Stores.", labelnames=LABELS)
+                    self.lag = G("{}_{}".format(self.PREFIX, "lag"), "Lag.")
+            """,
+    })
+    assert names(found) == [
+        (6, "ml_serving_requests", False, False),
+        (7, "ml_serving_accuracy_score", False, False),
+        (7, "ml_serving_f1_score", False, False),
+        (9, "size_seconds", False, False),
+        (9, "size_bytes", False, False),
+        (15, "feast_online_stores", False, False),
+        (16, "feast_lag", False, False),
+    ]
+    assert found[0].family.labelnames == ("model_name", "status")
+
+
+def test_what_only_running_the_code_tells_is_unresolved(tmp_path):
+    found = read(tmp_path, {"exporter.py": """\
+        import os
+        from prometheus_client import Counter, Gauge
+        from collections import Counter as Tally
+
+        def make(name):
+            return Counter(name, "Made.")
+
+        PREFIX = "a"
+        if os.environ.get("B"):
+            PREFIX = "b"
+        TWICE = Gauge(PREFIX + "_x", "Bound twice.")
+        ENV = Gauge(os.environ["NAME"], "From the environment.")
+        CALL = Gauge(str(len("abc")) + "_x", "A call.")
+        COUNTS = Tally("not a metric")
+
+        class Base:
+            KIND = "base"
+            def __init__(self):
+                self.g = Gauge(self.KIND + "_up", "Up.")
+
+        class Child(Base):
+            KIND = "child"
+
+        LABELS = Gauge("fine", "Labels from a call.", labelnames=sorted(os.environ))
+        """})
+    assert names(found) == [(6, None, True, False), (11, None, True, False), (12, None, True, False),
+                            (13, None, True, False), (19, None, True, False), (24, "fine", False, False)]
+    assert found[-1].labels_unresolved and found[-1].family.open_labels
+    assert "`name` is a parameter" in found[0].unresolved
+
+
+def test_reading_never_runs_the_code(tmp_path):
+    """The exporter's module-level code (here: writing a file, exiting) never runs."""
+    marker = tmp_path / "ran"
+    found = read(tmp_path, {"exporter.py": f"""\
+        import sys
+        open({str(marker)!r}, "w").write("ran")
+        from prometheus_client import Gauge
+        UP = Gauge("service_up", "Up.")
+        sys.exit(3)
+        """})
+    assert names(found) == [(4, "service_up", False, False)]
+    assert not marker.exists()
+
+
+def test_files_that_do_not_parse_are_left_out(tmp_path):
+    found, problems = declarations([_write(tmp_path / "broken.py", "from prometheus_client import Gauge\nG = (\n")],
+                                   [tmp_path])
+    assert found == [] and list(problems) == [(tmp_path / "broken.py").resolve()]
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SEED_EXPORTERS = DATA / "mlseed" / "exporters"
+REPOSITORY_EXPORTERS = REPO / "exporters"
+
+RUN_ALL = """
+import importlib.util, inspect, json, sys
+from prometheus_client import REGISTRY, generate_latest
+for collector in list(REGISTRY._collector_to_names):
+    REGISTRY.unregister(collector)  # the process, platform and gc collectors: not the repository's
+sys.path.insert(0, sys.argv[1])
+for path in sys.argv[2:]:
+    name = path.rsplit("/", 1)[1][:-3]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for value in list(vars(module).values()):  # exporters declared in classes: make one
+        if inspect.isclass(value) and value.__module__ == name:
+            try:
+                value()
+            except TypeError:
+                pass
+for collector in list(REGISTRY._collector_to_names):
+    if getattr(collector, "_labelnames", None):
+        collector.labels(*["v"] * len(collector._labelnames))
+print(generate_latest(REGISTRY).decode())
+"""
+
+
+@pytest.mark.parametrize("folder", [SEED_EXPORTERS, REPOSITORY_EXPORTERS], ids=["seed", "repository"])
+def test_the_exporters_catalog_equals_their_exposition(folder):
+    """The seed's and this repository's exporters, run with the real client (in a child process, with an
+    empty default registry): every family they expose is the one obslint reads, name, type and labels."""
+    files = sorted(str(p) for p in folder.glob("*.py"))
+    if not files:
+        pytest.skip(f"{folder} has no exporters")
+    run = subprocess.run([sys.executable, "-c", RUN_ALL, str(folder), *files], capture_output=True, text=True,
+                         timeout=120, check=True)
+    client = exposition(run.stdout)
+    found, problems = declarations([Path(f) for f in files], [folder])
+    assert not problems and not [d for d in found if d.unresolved or d.invalid or d.labels_unresolved]
+    ours: dict = {}
+    for declaration in found:
+        ours.update(static(declaration.family))
+    assert ours == client  # (an Info's labels may grow with what it is given: here it is given none)
+    assert len(ours) >= 5

@@ -430,7 +430,9 @@ class RateInterval(DashboardCheck):
 
 @register
 class CounterWithoutRate(DashboardCheck):
-    """Finds a counter (a `_total` series) shown raw, not inside a range function such as rate() or increase().
+    """Finds a counter shown raw, not inside a range function such as rate() or increase(). A counter is a
+    `_total` series, or, in a project with a metric catalog, a series the catalog types as one (a Gauge
+    named `_total` is not).
 
     Why: a raw counter only ever grows and resets on restarts; its value is meaningless on a graph
     (dashboard-linter's target-counter-agg-rule).

@@ -241,7 +241,8 @@ class HistogramQuantileWithoutLe(Check):
 @register
 class RateOfNonCounter(Check):
     """Finds rate(), irate() or increase() over a series that is not a counter by its name (counters end in
-    `_total`, `_count`, `_sum` or `_bucket`; `policy.counters` lists others).
+    `_total`, `_count`, `_sum` or `_bucket`; `policy.counters` lists others). A series the project's metric
+    catalog knows is judged by its type instead (function-of-wrong-type, X009).
 
     Why: on a gauge these functions treat every decrease as a counter reset and report nonsense; use
     delta() or deriv().
@@ -272,8 +273,9 @@ class RateOfNonCounter(Check):
 
 @register
 class CounterUsedRaw(Check):
-    """Finds a counter (a `_total` series) used without a range function such as rate() or increase()
-    (absent(), count() and timestamp() are fine).
+    """Finds a counter (a `_total` series, or, in a project with a metric catalog, a series the catalog types
+    as a counter; a Gauge named `_total` is none) used without a range function such as rate() or
+    increase() (absent(), count() and timestamp() are fine).
 
     Why: a counter's value only grows and drops on restarts, so thresholds and sums over it are
     meaningless.
