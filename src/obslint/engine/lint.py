@@ -161,7 +161,7 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
 
     targets = discover(paths, config)
     whole = any(path.is_dir() for path in paths)  # a directory was given: the whole project
-    catalog = _catalog(paths, config) if whole else None
+    catalog = project_catalog(paths, config) if whole else None
     if catalog is not None:  # the checks that tell counters by their names defer to the catalog's types
         config = replace(config, catalog_types=catalog.types())
     dashboard_targets = [t for t in targets if t.kind == "dashboards"]
@@ -205,7 +205,7 @@ def _project_alertmanager(target: Target, config: Config):
     return _lint_alertmanager(roots, collector), collector.findings
 
 
-def _catalog(paths: list[Path], config: Config):
+def project_catalog(paths: list[Path], config: Config):
     """The metric catalog of the project (obslint.crossref.catalog): the `catalog` file under a checked
     directory, else under the root; the prometheus_client declarations of its Python; the scrape jobs of
     its Prometheus configs. None when it has none of them."""
