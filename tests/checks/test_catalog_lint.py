@@ -227,3 +227,24 @@ def _project(tmp_path: Path, rules: str | None = None, exporter: str | None = No
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(text, encoding="utf-8")
     return project
+
+
+def test_the_repositorys_own_rules_are_checked_against_its_exporters(tmp_path):
+    """This repository's rules and dashboards are clean against exporters/ and prometheus/; the same content
+    with a seed's mistakes in it is not."""
+    from helpers import REPO
+
+    from obslint.config import load_config
+
+    assert findings_of(REPO, load_config(REPO)) == []
+    project = tmp_path / "project"
+    for folder in ("rules", "dashboards_py", "exporters", "prometheus", "alertmanager"):
+        shutil.copytree(REPO / folder, project / folder)
+    shutil.copy(REPO / "pyproject.toml", project)
+    quality, serving = project / "rules" / "model-quality-alerts.yaml", project / "rules" / "serving-alerts.yaml"
+    quality.write_text(quality.read_text().replace("delta(mlflow_runs_total", "increase(mlflow_runs_total")
+                       .replace("model_data_drift_score > 0.3", 'model_data_drift_score{feature_name!=""} > 0.3'))
+    serving.write_text(serving.read_text().replace('up{job="feast-feature-server"}', 'up{job="feast"}'))
+    got = {(f.path.rsplit("/", 1)[-1], f.code) for f in findings_of(project, load_config(project))}
+    assert got == {("model-quality-alerts.yaml", "X009"), ("model-quality-alerts.yaml", "X008"),
+                   ("serving-alerts.yaml", "X011")}

@@ -395,26 +395,30 @@ SEED_EXPORTERS = DATA / "mlseed" / "exporters"
 REPOSITORY_EXPORTERS = REPO / "exporters"
 
 RUN_ALL = """
-import importlib.util, inspect, json, sys
-from prometheus_client import REGISTRY, generate_latest
+import importlib.util, inspect, sys
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 for collector in list(REGISTRY._collector_to_names):
     REGISTRY.unregister(collector)  # the process, platform and gc collectors: not the repository's
+registries = [REGISTRY]
 sys.path.insert(0, sys.argv[1])
 for path in sys.argv[2:]:
     name = path.rsplit("/", 1)[1][:-3]
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for value in list(vars(module).values()):  # exporters declared in classes: make one
-        if inspect.isclass(value) and value.__module__ == name:
+    for value in list(vars(module).values()):
+        if isinstance(value, CollectorRegistry) and value not in registries:
+            registries.append(value)  # a registry of its own (pushed to a Pushgateway)
+        elif inspect.isclass(value) and value.__module__ == name:
             try:
-                value()
+                value()  # exporters declared in a class: make one
             except TypeError:
                 pass
-for collector in list(REGISTRY._collector_to_names):
-    if getattr(collector, "_labelnames", None):
-        collector.labels(*["v"] * len(collector._labelnames))
-print(generate_latest(REGISTRY).decode())
+for registry in registries:
+    for collector in list(registry._collector_to_names):
+        if getattr(collector, "_labelnames", None):
+            collector.labels(*["v"] * len(collector._labelnames))
+    print(generate_latest(registry).decode(), end="")
 """
 
 

@@ -162,8 +162,7 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
     targets = discover(paths, config)
     whole = any(path.is_dir() for path in paths)  # a directory was given: the whole project
     catalog = project_catalog(paths, config) if whole else None
-    if catalog is not None:  # the checks that tell counters by their names defer to the catalog's types
-        config = replace(config, catalog_types=catalog.types())
+    config = with_catalog_types(config, catalog)
     dashboard_targets = [t for t in targets if t.kind == "dashboards"]
     am_targets = [t for t in targets if t.kind == "alertmanager"] if whole else []
     others = [t for t in targets if t.kind != "dashboards" and t not in am_targets]
@@ -205,6 +204,15 @@ def _project_alertmanager(target: Target, config: Config):
     return _lint_alertmanager(roots, collector), collector.findings
 
 
+def with_catalog_types(config: Config, catalog=None) -> Config:
+    """`config` with the types of the project's metric catalog, which the checks that tell counters by
+    their names defer to: `catalog`'s, else, for files named one by one (a pre-commit hook), the catalog
+    of the project root when the configuration names its sources (`instrumentation`, a `catalog` file)."""
+    if catalog is None and (config.instrumentation or (config.root / config.catalog).is_file()):
+        catalog = project_catalog([config.root], config)
+    return replace(config, catalog_types=catalog.types()) if catalog is not None else config
+
+
 def project_catalog(paths: list[Path], config: Config):
     """The metric catalog of the project (obslint.crossref.catalog): the `catalog` file under a checked
     directory, else under the root; the prometheus_client declarations of its Python; the scrape jobs of
@@ -231,25 +239,24 @@ TEST_FOLDERS = frozenset({"test", "tests", "testing"})
 
 def _catalog_files(directories: list[Path], places: tuple[str, ...], suffixes: tuple[str, ...],
                    config: Config) -> list[Path]:
-    """The files the catalog reads under `places` (relative to each checked directory; all of it when
-    none are configured), leaving out tests: what a test declares or scrapes is not deployed."""
+    """The files the catalog reads: under `places` (relative to the project root) when the configuration
+    names them, else under the checked directories; tests left out (what a test declares or scrapes is
+    not deployed)."""
     from obslint.engine.discover import source_files
 
     found: list[Path] = []
-    for directory in directories:
-        for place in places or (".",):
-            base = directory / place
-            if places and not base.exists():
-                raise InputError(f"{base}: no such file or directory (instrumentation or scrape-configs in "
-                                 f"{config.source or 'the configuration'})")
-            if base.is_file():
-                found.append(base)
+    for base in [config.root / place for place in places] or directories:
+        if places and not base.exists():
+            raise InputError(f"{base}: no such file or directory (instrumentation or scrape-configs in "
+                             f"{config.source or 'the configuration'})")
+        if base.is_file():
+            found.append(base)
+            continue
+        for path in source_files(base, suffixes, config):
+            parts = path.relative_to(base).parts
+            if any(p in TEST_FOLDERS for p in parts[:-1]) or _is_test_file(parts[-1]):
                 continue
-            for path in source_files(base, suffixes, config):
-                parts = path.relative_to(base).parts
-                if any(p in TEST_FOLDERS for p in parts[:-1]) or _is_test_file(parts[-1]):
-                    continue
-                found.append(path)
+            found.append(path)
     return list(dict.fromkeys(found))
 
 
