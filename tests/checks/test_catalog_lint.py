@@ -248,3 +248,35 @@ def test_the_repositorys_own_rules_are_checked_against_its_exporters(tmp_path):
     got = {(f.path.rsplit("/", 1)[-1], f.code) for f in findings_of(project, load_config(project))}
     assert got == {("model-quality-alerts.yaml", "X009"), ("model-quality-alerts.yaml", "X008"),
                    ("serving-alerts.yaml", "X011")}
+
+
+def test_dashboards_get_the_same_checks_as_rules(tmp_path):
+    """Each catalog check in a dashboard query, at the line of its target; the Gauge named `_total` shown raw,
+    node exporter and kube-state-metrics series, and a `job` set by a dashboard variable are left alone."""
+    project = tmp_path / "project"
+    shutil.copytree(SEED, project, ignore=shutil.ignore_patterns("rules", "dashboards_py"))
+    queries = [
+        "sum(rate(model_errors[5m]))",  # X007: exposed as model_errors_total
+        'max by (model_name) (model_data_drift_score{feature_name="age"})',  # X008: the label is `feature`
+        "sum(increase(mlflow_runs_total[1h]))",  # X009: a Gauge
+        "histogram_quantile(0.9, sum by (le) (rate(model_prediction_latency_seconds[5m])))",  # X010
+        'up{job="feast"}',  # X011: the job is feast-server
+        "sum by (status) (mlflow_runs_total)",  # a Gauge named _total shown raw: fine
+        "node_memory_MemAvailable_bytes",  # node exporter's
+        "sum(kube_pod_container_status_restarts_total)",  # kube-state-metrics' (a counter by its name: D010)
+        'up{job="$job"}',  # a variable
+    ]
+    panels = ",\n".join(
+        f'        TimeSeries(title="P{i}", unit="short", dataSource=DS, gridPos=GridPos(h=8, w=8, x=0, y={8 * i}),\n'
+        f'                   targets=[Target(expr={query!r})])' for i, query in enumerate(queries))
+    (project / "dashboards_py").mkdir()
+    (project / "dashboards_py" / "d.py").write_text(
+        "from grafanalib.core import Dashboard, GridPos, Target, Template, Templating, TimeSeries\n"
+        'DS = {"type": "prometheus", "uid": "${datasource}"}\n'
+        'dashboard = Dashboard(title="D", uid="d", templating=Templating(list=[\n'
+        '    Template(name="datasource", type="datasource", query="prometheus"),\n'
+        '    Template(name="job", query="label_values(up, job)", dataSource=DS)]),\n'
+        "    panels=[\n" + panels + "\n    ])\n", encoding="utf-8")
+    got = [(f.line, f.code) for f in findings_of(project) if f.code in CATALOG_CODES | {"D010", "R114"}]
+    # each panel's `targets` line (line 8 for the first)
+    assert got == [(8, "X007"), (10, "X008"), (12, "X009"), (14, "X010"), (16, "X011"), (22, "D010")]

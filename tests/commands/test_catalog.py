@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 
 from click.testing import CliRunner
@@ -17,8 +18,11 @@ def run(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_json_lists_each_series_where_it_is_declared():
-    result = run("catalog", "--format", "json", str(SEED))
+def test_json_lists_each_series_where_it_is_declared(tmp_path):
+    # a copy: under this repository, its pyproject's `instrumentation` (exporters/) would be the catalog's
+    project = tmp_path / "mlseed"
+    shutil.copytree(SEED, project)
+    result = run("catalog", "--format", "json", str(project))
     assert result.exit_code == 0
     data = json.loads(result.output)
     metrics = {m["name"]: m for m in data["metrics"]}

@@ -14,8 +14,16 @@ from obslint.checks.base import Check, register, runs
 from obslint.checks.cross import _CATALOG, CrossCheck
 from obslint.core.collector import Collectors
 from obslint.core.findings import Severity
-from obslint.crossref.catalog import (Catalog, Metric, cumulative, gauge_like, has_label, histogram_buckets,
-                                      near_label, prefix_of)
+from obslint.crossref.catalog import (
+    Catalog,
+    Metric,
+    cumulative,
+    gauge_like,
+    has_label,
+    histogram_buckets,
+    near_label,
+    prefix_of,
+)
 from obslint.crossref.project import Project
 from obslint.promql.walk import children, iter_nodes
 

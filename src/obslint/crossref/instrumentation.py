@@ -26,7 +26,6 @@ tests/crossref/test_instrumentation.py compares every rule here with the real cl
 from __future__ import annotations
 
 import ast
-import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -1,8 +1,7 @@
 """Drift detector: the drift of each input feature, and the validation scores of each model."""
 
-from prometheus_client import Gauge
-
 from metrics_names import MODEL_LABELS, NAMESPACE
+from prometheus_client import Gauge
 
 DRIFT = Gauge(f"{NAMESPACE}_data_drift_score", "Drift score of each input feature.", ["model_name", "feature"])
 SCORES = {"accuracy": "Validation accuracy.", "f1": "Validation F1 score."}

@@ -1,8 +1,7 @@
 """Model server instrumentation: predictions, errors and latency of each model."""
 
-from prometheus_client import Counter, Histogram, Info
-
 from metrics_names import MODEL_LABELS, NAMESPACE
+from prometheus_client import Counter, Histogram, Info
 
 PREDICTIONS = Counter(f"{NAMESPACE}_predictions", "Predictions served.", MODEL_LABELS)
 ERRORS = Counter(f"{NAMESPACE}_errors", "Predictions that failed.", MODEL_LABELS)
