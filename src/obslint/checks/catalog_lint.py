@@ -342,8 +342,10 @@ class UnknownScrapeJob(CrossCheck):
 @register
 class UnresolvedDeclaration(CrossCheck):
     """Finds a prometheus_client declaration whose metric name (or label names) obslint cannot read without
-    running the code: a name from the environment, a parameter, a function's result. Its metric is then
-    missing from the catalog (its labels are not checked), and never guessed; `obslint catalog` lists it.
+    running the code: a name from the environment, a parameter, a function's result; or a name that is no
+    classic metric name (`model.errors`: the name Prometheus stores depends on the scrape's escaping
+    scheme). Its metric is then missing from the catalog (its labels are not checked), and never guessed;
+    `obslint catalog` lists it.
 
     Why: the checks against the catalog know only what they can read; a name built at run time hides the
     metric from them (and from whoever reads the rules next to the exporter).
@@ -666,7 +668,7 @@ def check_declarations(project: Project, out: Collectors) -> None:
                           "it is imported)")
         elif declaration.unresolved:
             collector.add(UnresolvedDeclaration, declaration.line, declaration.column,
-                          f"{what}'s name is known only when the code runs: {declaration.unresolved}; its "
+                          f"{what}'s metric name is not read: {declaration.unresolved}; its "
                           "metric is not in the catalog")
         elif declaration.labels_unresolved:
             collector.add(UnresolvedDeclaration, declaration.line, declaration.column,
