@@ -12,6 +12,7 @@ from pathlib import Path
 
 from obslint.core.collector import normalise
 from obslint.core.findings import Severity
+from obslint.core.paths import repository_root
 
 NEWEST_PROMETHEUS = (3, 16)  # obslint.promql.versions.NEWEST
 NEWEST_ALERTMANAGER = (0, 34)
@@ -179,6 +180,9 @@ def parse_policy(data, where: str) -> Policy:
 class Config:
     root: Path = Path(".")
     source: str | None = None  # the file the config was read from
+    # what paths in reports are relative to: the repository's root (obslint.core.paths.repository_root);
+    # None: the working directory
+    display_root: Path | None = None
     paths: dict = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_PATHS.items()})
     configured_paths: frozenset[str] = frozenset()  # the kinds whose paths the configuration names
     exclude: tuple[str, ...] = ()
@@ -249,13 +253,16 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         data = _read_toml(explicit)
         if explicit.name == "pyproject.toml":
             data = data.get("tool", {}).get("obslint", {})
-        return from_mapping(data, explicit.resolve().parent, str(explicit))
+        config = from_mapping(data, explicit.resolve().parent, str(explicit))
+        return replace(config, display_root=repository_root(config.root))
     found = find_config_file(start)
     if found is None:
         root = start.resolve()
-        return Config(root=root if root.is_dir() else root.parent)
-    path, data = found
-    return from_mapping(data, path.parent, str(path))
+        config = Config(root=root if root.is_dir() else root.parent)
+    else:
+        path, data = found
+        config = from_mapping(data, path.parent, str(path))
+    return replace(config, display_root=repository_root(config.root))
 
 
 def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:

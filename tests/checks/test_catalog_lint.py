@@ -280,3 +280,16 @@ def test_dashboards_get_the_same_checks_as_rules(tmp_path):
     got = [(f.line, f.code) for f in findings_of(project) if f.code in CATALOG_CODES | {"D010", "R114"}]
     # each panel's `targets` line (line 8 for the first)
     assert got == [(8, "X007"), (10, "X008"), (12, "X009"), (14, "X010"), (16, "X011"), (22, "D010")]
+
+
+def test_a_declaration_finding_is_about_its_metric(tmp_path):
+    """A declaration whose name is read but whose labels are not: its finding's subject is the metric, so its
+    fingerprint (baseline, --diff-base) holds when lines move."""
+    exporter = textwrap.dedent("""\
+        import os
+        from prometheus_client import Counter
+        PREDICTIONS = Counter("model_predictions", "Predictions served.", os.environ["LABELS"].split(","))
+        """)
+    project = _project(tmp_path, exporter=exporter)
+    got = [(f.line, f.code, f.subject) for f in findings_of(project) if f.code in CATALOG_CODES]
+    assert got == [(3, "X012", "metric:model_predictions")]

@@ -617,7 +617,7 @@ def near_job(value: str, jobs: set[str]) -> str | None:
 def check(project: Project, out: Collectors) -> None:
     """Rules and dashboard queries against the catalog."""
     from obslint.dashboards import macros
-    from obslint.dashboards.model import queries
+    from obslint.dashboards.model import queries, subject_of
     from obslint.promql.parse import parse_expr
 
     if project.catalog is None:
@@ -636,7 +636,8 @@ def check(project: Project, out: Collectors) -> None:
             variables = frozenset(macros.references(expr))
             for code, message in problems(parsed.ast, catalog, recorded, variables):
                 out.get(dashboard.shown, str(dashboard.path)).add(
-                    code, dashboard.compiled.line_of(pointer), 1, f"panel `{panel.get('title', '')}`: {message}")
+                    code, dashboard.compiled.line_of(pointer), 1, f"panel `{panel.get('title', '')}`: {message}",
+                    subject=subject_of(dashboard.compiled.doc, pointer))
 
 
 def _target_expr(panel: dict, pointer: str) -> str:
@@ -660,12 +661,14 @@ def check_declarations(project: Project, out: Collectors) -> None:
         if key in seen:  # one declaration in a loop: one finding
             continue
         seen.add(key)
-        collector = out.get(display_path(declaration.path), str(declaration.path))
+        collector = out.get(display_path(declaration.path, out.config.display_root), str(declaration.path))
         what = f"the {declaration.cls}"
+        # a declaration is about its metric (stable when lines move), when its name is read
+        subject = f"metric:{declaration.family.name}" if declaration.family is not None else ""
         if declaration.invalid:
             collector.add(InvalidDeclaration, declaration.line, declaration.column,
                           f"prometheus_client refuses {what}: {declaration.invalid} (the module fails when "
-                          "it is imported)")
+                          "it is imported)", subject=subject)
         elif declaration.unresolved:
             collector.add(UnresolvedDeclaration, declaration.line, declaration.column,
                           f"{what}'s metric name is not read: {declaration.unresolved}; its "
@@ -673,4 +676,4 @@ def check_declarations(project: Project, out: Collectors) -> None:
         elif declaration.labels_unresolved:
             collector.add(UnresolvedDeclaration, declaration.line, declaration.column,
                           f"{what} `{declaration.family.name}`: {declaration.labels_unresolved}; its labels "
-                          "are not checked")
+                          "are not checked", subject=subject)

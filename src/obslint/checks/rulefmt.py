@@ -488,7 +488,7 @@ def load_file(path, config) -> tuple[RuleFile | None, list]:
     from obslint.checks import files
     from obslint.core.paths import display_path
 
-    collector = Collector(display_path(Path(path)), config)
+    collector = Collector(display_path(Path(path), config.display_root), config)
     _, documents = files.read(Path(path), config, collector)
     if documents is None:
         return None, collector.findings

@@ -30,8 +30,8 @@ def gather(paths: list[Path], config: Config) -> dict:
     seen = set()
     for declaration in catalog.declarations:
         problem = declaration.invalid or declaration.unresolved or declaration.labels_unresolved
-        row = {"path": display_path(declaration.path), "line": declaration.line, "column": declaration.column,
-               "class": declaration.cls, "reason": problem}
+        row = {"path": display_path(declaration.path, config.display_root), "line": declaration.line,
+               "column": declaration.column, "class": declaration.cls, "reason": problem}
         key = tuple(row.values())
         if not problem or key in seen:
             continue
