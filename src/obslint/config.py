@@ -210,6 +210,7 @@ class Config:
     # not a setting: the type ("counter" or "gauge") of each series the project's metric catalog knows, set by
     # the engine when it checks a project; the checks that tell counters by their names defer to it
     catalog_types: dict = field(default_factory=dict)
+    catalog_checked: bool = False  # not a setting: the catalog's checks (X007-X011) run on this project
     cross_paging_receivers: tuple[str, ...] = ()  # empty: receivers with PagerDuty, Opsgenie or VictorOps
     sandbox: SandboxLimits = field(default_factory=SandboxLimits)
 

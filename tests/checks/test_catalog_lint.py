@@ -293,3 +293,33 @@ def test_a_declaration_finding_is_about_its_metric(tmp_path):
     project = _project(tmp_path, exporter=exporter)
     got = [(f.line, f.code, f.subject) for f in findings_of(project) if f.code in CATALOG_CODES]
     assert got == [(3, "X012", "metric:model_predictions")]
+
+
+def test_files_checked_one_by_one_use_the_catalogs_types(tmp_path):
+    """A pre-commit hook names files one by one: the catalog's checks do not run, but the catalog the
+    configuration names (`instrumentation`) still types the series: increase() over a Gauge named `_total`
+    is R113 there, X009 (and no R113) when the project is checked whole; a Counter's series is fine."""
+    from obslint.config import load_config
+
+    exporter = textwrap.dedent("""\
+        from prometheus_client import Counter, Gauge
+        RUNS = Gauge("mlflow_runs_total", "Runs by status, as counted now.", ["status"])
+        DONE = Counter("jobs_done", "Jobs done.")
+        """)
+    rules = """\
+        groups:
+          - name: g
+            rules:
+              - record: status:mlflow_runs:increase1h
+                expr: sum by (status) (increase(mlflow_runs_total[1h]))
+              - record: jobs:done:rate5m
+                expr: sum(rate(jobs_done_total[5m]))
+        """
+    project = _project(tmp_path, rules=rules, exporter=exporter,
+                       extra={"pyproject.toml": '[tool.obslint]\ninstrumentation = ["exporters"]\n'})
+    config = load_config(project)
+    one_by_one = lint_paths([project / "rules" / "alerts.yaml"], config)
+    assert [(f.line, f.code) for f in one_by_one if f.code in CATALOG_CODES | {"R113"}] == [(5, "R113")]
+    assert "a gauge in the metric catalog" in next(f.message for f in one_by_one if f.code == "R113")
+    whole = lint_paths([project], config)
+    assert [(f.line, f.code) for f in whole if f.code in CATALOG_CODES | {"R113"}] == [(5, "X009")]

@@ -242,7 +242,8 @@ class HistogramQuantileWithoutLe(Check):
 class RateOfNonCounter(Check):
     """Finds rate(), irate() or increase() over a series that is not a counter by its name (counters end in
     `_total`, `_count`, `_sum` or `_bucket`; `policy.counters` lists others). A series the project's metric
-    catalog knows is judged by its type instead (function-of-wrong-type, X009).
+    catalog knows is judged by its type instead: here when files are checked one by one (a pre-commit
+    hook), by function-of-wrong-type (X009) when the project is checked whole.
 
     Why: on a gauge these functions treat every decrease as a counter reset and report nonsense; use
     delta() or deriv().
@@ -909,9 +910,17 @@ def _call_smells(rule: Rule, node, collector: Collector, policy: Policy) -> None
                  f"intervals ({format_duration(policy.scrape_interval_ms)} each): it often "
                                           "holds fewer than two samples and returns nothing")
     name = selector.name
-    # a series the metric catalog types is judged by its type there (X009), not by its name
-    if fn in COUNTER_FUNCTIONS and name and ":" not in name and name not in collector.config.catalog_types \
-            and not _is_counter(name, policy):
+    if fn not in COUNTER_FUNCTIONS or not name or ":" in name:
+        return
+    # a series the metric catalog types is judged by its type, not by its name: by the catalog's checks
+    # (X009) when the project is checked whole, else here
+    known = collector.config.catalog_types.get(name)
+    if known == "counter" or (known is not None and collector.config.catalog_checked):
+        return
+    if known == "gauge":
+        _at_expr(rule, collector, RateOfNonCounter,
+                 f"{fn}() over `{name}`, a gauge in the metric catalog; use delta() or deriv()")
+    elif not _is_counter(name, policy):
         _at_expr(rule, collector, RateOfNonCounter,
                  f"{fn}() over `{name}`, which is not a counter by its name (counters end "
                  "in _total, _count, _sum or _bucket); for a gauge use delta() or deriv()")

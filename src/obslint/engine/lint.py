@@ -218,9 +218,12 @@ def with_catalog_types(config: Config, catalog=None) -> Config:
     """`config` with the types of the project's metric catalog, which the checks that tell counters by
     their names defer to: `catalog`'s, else, for files named one by one (a pre-commit hook), the catalog
     of the project root when the configuration names its sources (`instrumentation`, a `catalog` file)."""
+    checked = catalog is not None  # the project is checked whole: the catalog's checks run
     if catalog is None and (config.instrumentation or (config.root / config.catalog).is_file()):
         catalog = project_catalog([config.root], config)
-    return replace(config, catalog_types=catalog.types()) if catalog is not None else config
+    if catalog is None:
+        return config
+    return replace(config, catalog_types=catalog.types(), catalog_checked=checked)
 
 
 def project_catalog(paths: list[Path], config: Config):
