@@ -323,3 +323,26 @@ def test_files_checked_one_by_one_use_the_catalogs_types(tmp_path):
     assert "a gauge in the metric catalog" in next(f.message for f in one_by_one if f.code == "R113")
     whole = lint_paths([project], config)
     assert [(f.line, f.code) for f in whole if f.code in CATALOG_CODES | {"R113"}] == [(5, "X009")]
+
+
+def test_a_shared_namespace_is_never_the_repositorys(tmp_path):
+    """A repository declaring `http_requests` and `process_jobs` does not own `http_` nor `process_` (the
+    client's own process collector, other exporters): undeclared series there are left alone, a near miss
+    of a declared one is not."""
+    exporter = textwrap.dedent("""\
+        from prometheus_client import Counter
+        REQUESTS = Counter("http_requests", "Requests served.", ["handler"])
+        JOBS = Counter("process_jobs", "Jobs processed.")
+        """)
+    project = _project(tmp_path, exporter=exporter, rules="""\
+        groups:
+          - name: g
+            rules:
+              - record: job:cpu:rate5m
+                expr: sum by (job) (rate(process_cpu_seconds_total[5m]))
+              - record: job:http_server:rate5m
+                expr: sum by (job) (rate(http_server_requests_seconds_count[5m]))
+              - record: job:http_requests:rate5m
+                expr: sum by (job) (rate(http_request_total[5m]))
+        """)
+    assert [(f.line, f.code) for f in findings_of(project) if f.code in CATALOG_CODES] == [(9, "X007")]

@@ -47,6 +47,9 @@ class UnknownMetric(CrossCheck):
     repository's instrumentation code alone, a metric in the namespace of the metrics it declares (or a
     near miss of one: the bare name of a Counter prometheus_client exposes as `_total`, a typo), never
     one of a third-party exporter (kube-state-metrics, node exporter) the repository does not declare.
+    The namespaces of well-known exporters and of the client's own collectors (`node_`, `kube_`,
+    `process_`, `python_`, `http_`, ...) are never the repository's, even where it declares a metric in
+    one: there only near misses are reported.
 
     Why: a misspelled metric name returns nothing, so the alert never fires; prometheus_client exposes
     a Counter `model_errors` as `model_errors_total`, so `rate(model_errors[5m])` is always empty.

@@ -31,6 +31,15 @@ _SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s")
 _TYPE = re.compile(r"^#\s*TYPE\s+(\S+)\s+(\S+)")
 CUMULATIVE_SUFFIXES = ("_bucket", "_count", "_sum")
 # the series names prometheus_client derives from a family's name (a near miss of a declared name)
+# the namespaces of well-known exporters and of the client's default collectors (process_, python_): a
+# repository that declares a metric starting so does not own the namespace, so an undeclared series in it is
+# taken for the exporter's, reported only as a near miss of a declared one
+SHARED_NAMESPACES = frozenset({
+    "node", "kube", "kubelet", "kubernetes", "kubeproxy", "apiserver", "etcd", "coredns", "container", "machine",
+    "cadvisor", "process", "python", "go", "jvm", "prometheus", "alertmanager", "grafana", "up", "scrape",
+    "promhttp", "probe", "http", "grpc", "nginx", "haproxy", "envoy", "istio", "redis", "mysql", "pg",
+    "postgres", "mongodb", "rabbitmq", "kafka", "elasticsearch", "windows", "dcgm", "nvidia",
+})
 CLIENT_SUFFIXES = ("_total", "_created", "_bucket", "_count", "_sum", "_info", "_gcount", "_gsum")
 
 
@@ -222,6 +231,6 @@ def build(listed: dict[str, Metric] | None, declarations: list, shown=str) -> Ca
         known.open_labels = known.open_labels or family.open_labels
         known.origins.append(origin)
         prefix = prefix_of(family.name)
-        if prefix:
+        if prefix and prefix not in SHARED_NAMESPACES:
             catalog.prefixes.add(prefix)
     return catalog
