@@ -364,6 +364,27 @@ def test_what_only_running_the_code_tells_is_unresolved(tmp_path):
                             (13, None, True, False), (19, None, True, False), (24, "fine", False, False)]
     assert found[-1].labels_unresolved and found[-1].family.open_labels
     assert "`name` is a parameter" in found[0].unresolved
+    assert "overridden by the subclass `Child`" in found[4].unresolved
+
+
+def test_class_constants_are_read_unless_something_else_writes_them(tmp_path):
+    found = read(tmp_path, {"exporter.py": """\
+        from prometheus_client import Gauge
+
+        class Fixed:
+            NAME = "fixed_up"
+            def __init__(self):
+                self.up = Gauge(self.NAME, "Up.")
+
+        class Moving:
+            TITLE = "moving_up"
+            def __init__(self):
+                self.up = Gauge(self.TITLE, "Up.")
+            def rename(self, name):
+                self.TITLE = name  # (any `<x>.TITLE = ...` of the module: whose it is, only running tells)
+        """})
+    assert names(found) == [(6, "fixed_up", False, False), (11, None, True, False)]
+    assert "assigned at run time (line 13)" in found[1].unresolved
 
 
 def test_reading_never_runs_the_code(tmp_path):

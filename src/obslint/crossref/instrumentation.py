@@ -276,6 +276,30 @@ class Module:
     path: Path
     tree: ast.Module
     scope: Scope | None = None
+    _attributes: tuple | None = None
+
+    def attribute_writes(self) -> tuple[dict[str, tuple[int, int]], list[tuple[int, ast.ClassDef, set[str]]]]:
+        """What may change a class attribute, read in one walk of the module (in ast.walk's order, which the
+        first found keeps): {attribute: (order, line) of the first assignment to `<x>.attribute`}, and
+        (order, class, the names its body assigns) of each class."""
+        if self._attributes is None:
+            stores: dict[str, tuple[int, int]] = {}
+            classes = []
+            for order, node in enumerate(ast.walk(self.tree)):
+                if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for target in targets:
+                        for sub in ast.walk(target):
+                            if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store):
+                                stores.setdefault(sub.attr, (order, sub.lineno))
+                elif isinstance(node, ast.ClassDef):
+                    assigned = set()
+                    for statement in node.body:
+                        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                            assigned |= _assigned_names(statement)
+                    classes.append((order, node, assigned))
+            self._attributes = (stores, classes)
+        return self._attributes
 
 
 @dataclass
@@ -461,17 +485,16 @@ class Analysis:
     def class_attribute(self, cls: Scope, attr: str):
         """`self.attr` or `cls.attr` in a method, or `Class.attr`: the class body's constant, when nothing in
         the module assigns the attribute elsewhere (in a method, or a subclass's body)."""
-        for node in ast.walk(cls.module.tree):
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    for sub in ast.walk(target):
-                        if isinstance(sub, ast.Attribute) and sub.attr == attr and isinstance(sub.ctx, ast.Store):
-                            raise Unresolved(f"`.{attr}` is assigned at run time (line {sub.lineno})")
-            if isinstance(node, ast.ClassDef) and node is not cls.node and any(
+        stores, classes = cls.module.attribute_writes()
+        store = stores.get(attr)
+        for order, node, assigned in classes:
+            if store is not None and store[0] < order:
+                break
+            if node is not cls.node and attr in assigned and any(
                     isinstance(b, ast.Name) and b.id == cls.title for b in node.bases):
-                if any(isinstance(s, (ast.Assign, ast.AnnAssign)) and attr in _assigned_names(s) for s in node.body):
-                    raise Unresolved(f"`.{attr}` is overridden by the subclass `{node.name}`")
+                raise Unresolved(f"`.{attr}` is overridden by the subclass `{node.name}`")
+        if store is not None:
+            raise Unresolved(f"`.{attr}` is assigned at run time (line {store[1]})")
         if attr in cls.bindings:
             return self.resolve(attr, cls)
         raise Unresolved(f"`.{attr}` is not a constant of the class `{cls.title}`")
