@@ -346,3 +346,18 @@ def test_a_shared_namespace_is_never_the_repositorys(tmp_path):
                 expr: sum by (job) (rate(http_request_total[5m]))
         """)
     assert [(f.line, f.code) for f in findings_of(project) if f.code in CATALOG_CODES] == [(9, "X007")]
+
+
+def test_an_exporter_that_does_not_parse_leaves_its_namespace_open(tmp_path):
+    """An exporter Python cannot parse (newer syntax, a half-written edit): its metrics are not in the
+    catalog, so the namespace's series are no longer unknown by it (only near misses are), and the file is
+    reported at its syntax error."""
+    project = _project(tmp_path, rules="""\
+        groups:
+          - name: g
+            rules:
+              - record: model:latency:rate5m
+                expr: sum(rate(model_latency_seconds_count[5m]))
+        """, extra={"exporters/latency.py": "from prometheus_client import Histogram\nLATENCY = Histogram(\n"})
+    got = [(f.path.rsplit("/", 1)[-1], f.line, f.code) for f in findings_of(project) if f.code in CATALOG_CODES]
+    assert got == [("latency.py", 2, "X012")]

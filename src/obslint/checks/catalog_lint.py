@@ -347,8 +347,9 @@ class UnresolvedDeclaration(CrossCheck):
     """Finds a prometheus_client declaration whose metric name (or label names) obslint cannot read without
     running the code: a name from the environment, a parameter, a function's result; or a name that is no
     classic metric name (`model.errors`: the name Prometheus stores depends on the scrape's escaping
-    scheme). Its metric is then missing from the catalog (its labels are not checked), and never guessed;
-    `obslint catalog` lists it.
+    scheme); or a file naming prometheus_client that Python cannot parse. Its metric is then missing from
+    the catalog (its labels are not checked), and never guessed, and a metric it may declare is reported
+    unknown only as a near miss; `obslint catalog` lists it.
 
     Why: the checks against the catalog know only what they can read; a name built at run time hides the
     metric from them (and from whoever reads the rules next to the exporter).
@@ -672,6 +673,9 @@ def check_declarations(project: Project, out: Collectors) -> None:
             collector.add(InvalidDeclaration, declaration.line, declaration.column,
                           f"prometheus_client refuses {what}: {declaration.invalid} (the module fails when "
                           "it is imported)", subject=subject)
+        elif declaration.unresolved and not declaration.cls:  # a file naming the client that does not parse
+            collector.add(UnresolvedDeclaration, declaration.line, declaration.column,
+                          f"the metrics this file declares are not in the catalog: {declaration.unresolved}")
         elif declaration.unresolved:
             collector.add(UnresolvedDeclaration, declaration.line, declaration.column,
                           f"{what}'s metric name is not read: {declaration.unresolved}; its "

@@ -31,7 +31,7 @@ def gather(paths: list[Path], config: Config) -> dict:
     for declaration in catalog.declarations:
         problem = declaration.invalid or declaration.unresolved or declaration.labels_unresolved
         row = {"path": display_path(declaration.path, config.display_root), "line": declaration.line,
-               "column": declaration.column, "class": declaration.cls, "reason": problem}
+               "column": declaration.column, "class": declaration.cls or None, "reason": problem}
         key = tuple(row.values())
         if not problem or key in seen:
             continue
@@ -70,7 +70,8 @@ def render(data: dict, fmt: str = "text") -> str:
                                                                                    "code tells)")):
         if data[key]:
             lines.append(f"\ndeclarations {title}:")
-            lines.extend(f"  {r['path']}:{r['line']}:{r['column']}: {r['class']}: {r['reason']}" for r in data[key])
+            lines.extend(f"  {r['path']}:{r['line']}:{r['column']}: {r['class'] or 'the file'}: {r['reason']}"
+                         for r in data[key])
     scrape = data["scrape_jobs"]
     if scrape["found"]:
         state = "every job named" if scrape["complete"] else "not every job named"

@@ -322,6 +322,7 @@ class Analysis:
         self.max_bytes = max_bytes
         self.modules: dict[Path, Module | None] = {}
         self.problems: dict[Path, str] = {}  # files that could not be read or parsed
+        self.problem_positions: dict[Path, tuple[int, int]] = {}  # where (a syntax error's line and column)
         self._active: set = set()
         self._depth = 0
 
@@ -337,6 +338,8 @@ class Analysis:
                 tree = ast.parse(path.read_bytes(), filename=str(path))
             except (OSError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
                 self.problems[path] = f"{type(exc).__name__}: {exc}"
+                if isinstance(exc, SyntaxError) and exc.lineno:
+                    self.problem_positions[path] = (exc.lineno, max(exc.offset or 1, 1))
                 return None
             module = Module(path, tree)
             module.scope = Scope(tree, "module", None, module)
@@ -1115,4 +1118,8 @@ def declarations(files: list[Path], roots: list[Path], max_bytes: int = 10 * 102
             continue
         if mentions_client(data):
             found.extend(analysis.declarations(path))
+            problem = analysis.problems.get(path.resolve())
+            if problem is not None:  # its metrics are not known: a declaration unread (the namespace stays open)
+                line, column = analysis.problem_positions.get(path.resolve(), (1, 1))
+                found.append(Declaration(path, line, column, "", unresolved=f"the file is not read ({problem})"))
     return found, dict(analysis.problems)
