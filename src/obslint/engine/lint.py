@@ -80,8 +80,8 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
     from obslint.alertmanager.documents import is_alertmanager_document
 
     if target.kind == "alertmanager" or any(is_alertmanager_document(r) for r in roots):
-        _lint_alertmanager(roots, collector)
-        if self_contained is not None:
+        model = _lint_alertmanager(roots, collector)
+        if self_contained is not None and not _reads_other_files(model):
             self_contained.append(True)
         return collector.findings
     if target.explicit and roots:
@@ -97,6 +97,17 @@ def _lint_alertmanager(roots: list, collector: Collector):
     if model is not None:
         run_passes("alertmanager", model, collector)
     return model
+
+
+def _reads_other_files(model) -> bool:
+    """Whether a config's findings depend on more than its own bytes: its `templates:` files, or default
+    templates that were not found (they may be installed later)."""
+    if model is None:
+        return False
+    from obslint.alertmanager.notifications import config_templates
+
+    files = model.cache.get("template-files")
+    return bool(config_templates(model)) or (files is not None and not files.defaults_found)
 
 
 def load_alertmanager(path: Path, config: Config):
