@@ -527,7 +527,7 @@ def groups(config: AlertmanagerConfig, alerts: list[AlertInput], firing: list[di
 
     at = at or datetime.now(UTC)
     found: dict[tuple[int, tuple], Group] = {}
-    others = [a.labels for a in alerts] + list(firing)
+    others = [a.labels for a in alerts if not _resolved(a, at)] + list(firing)
     for alert in alerts:
         result = router.route_alert(config, alert.labels, others, at)
         if result.inhibitions:
@@ -544,6 +544,10 @@ def groups(config: AlertmanagerConfig, alerts: list[AlertInput], firing: list[di
     return list(found.values())
 
 
+def _resolved(alert: AlertInput, now: datetime) -> bool:
+    return alert.ends_at is not None and alert.ends_at <= now
+
+
 @dataclass
 class Rendered:
     field: TemplatedField
@@ -558,6 +562,9 @@ class Notification:
     index: int
     fields: list[Rendered]
 
+    status: str = "firing"
+    alert_count: int = 0
+
     @property
     def name(self) -> str:
         return f"{self.integration}[{self.index}]"
@@ -568,9 +575,49 @@ class Notification:
                 return r.value
         return None
 
+    def shown(self) -> list[Rendered]:
+        """The fields a preview shows: those the config sets, the main ones of the integration, errors."""
+        primary = PRIMARY.get(self.integration, ())
+        return [r for r in self.fields if r.field.node is not None or r.field.path in primary or r.error]
+
+    def to_json(self) -> dict:
+        return {"receiver": self.group.receiver, "route": self.group.route.path,
+                "group_labels": self.group.labels, "status": self.status, "alerts": self.alert_count,
+                "integration": self.name,
+                "fields": {r.field.path: r.value for r in self.fields if r.error is None},
+                "errors": {r.field.path: r.error for r in self.fields if r.error is not None}}
+
+
+# what a preview shows of each integration when the config leaves it to the defaults
+PRIMARY: dict[str, tuple[str, ...]] = {
+    "slack_configs": ("title", "text"), "pagerduty_configs": ("description",),
+    "email_configs": ("headers.Subject", "headers.To"), "opsgenie_configs": ("message", "description"),
+    "wechat_configs": ("message",), "pushover_configs": ("title", "message"),
+    "victorops_configs": ("state_message",), "sns_configs": ("subject", "message"),
+    "telegram_configs": ("message",), "discord_configs": ("title", "message"), "webex_configs": ("message",),
+    "msteams_configs": ("title", "text"), "msteamsv2_configs": ("title", "text"),
+    "jira_configs": ("summary", "description"), "rocketchat_configs": ("title", "text"),
+    "mattermost_configs": ("text",),
+}
+
+
+# fields the notifier cuts to a number of characters before sending (notify.TruncateInRunes)
+TRUNCATED = {("slack_configs", "title"): 1024, ("pagerduty_configs", "description"): 1024,
+             ("opsgenie_configs", "message"): 130, ("pushover_configs", "title"): 250,
+             ("pushover_configs", "message"): 1024, ("pushover_configs", "url"): 512,
+             ("telegram_configs", "message"): 4096, ("victorops_configs", "state_message"): 20480}
+
+
+def truncate_runes(s: str, n: int) -> str:
+    """notify.TruncateInRunes: at most n characters, the last one an ellipsis when cut."""
+    if len(s) <= n:
+        return s
+    return s[:n] if n <= 3 else s[:n - 1] + "\u2026"
+
 
 def _send_resolved_default(integration: str) -> bool:
-    return integration != "email_configs"
+    """send_resolved when the config does not say: false for email, Slack, WeChat and Rocket.Chat."""
+    return integration not in ("email_configs", "slack_configs", "wechat_configs", "rocketchat_configs")
 
 
 def notifications(config: AlertmanagerConfig, files: TemplateFiles, group: Group, now: datetime,
@@ -588,6 +635,8 @@ def notifications(config: AlertmanagerConfig, files: TemplateFiles, group: Group
     if minor >= 34:
         route_labels = _route_labels(config, group, files, now, external_url)
     out = []
+    if all(_resolved(a, now) for a in group.alerts):
+        return out  # a new group of resolved alerts only: Alertmanager sends nothing
     for integration, configs in receiver.integrations.items():
         for index, node in enumerate(configs):
             alerts = group.alerts
@@ -595,17 +644,19 @@ def notifications(config: AlertmanagerConfig, files: TemplateFiles, group: Group
             resolved_too = send_resolved.as_bool() if isinstance(send_resolved, ScalarNode) \
                 and send_resolved.as_bool() is not None else _send_resolved_default(integration)
             if not resolved_too:
-                alerts = [a for a in alerts if not (a.ends_at is not None and a.ends_at <= now)]
-                if not alerts:
-                    continue
+                alerts = [a for a in alerts if not _resolved(a, now)]
             data = group_data(files.model, group.receiver, group.labels, alerts, now, external_url, route_labels)
             rendered = []
             for f in by_integration.get((integration, index), []):
                 try:
-                    rendered.append(Rendered(f, render_field(files, f.text, data, f.html)))
+                    value = render_field(files, f.text, data, f.html)
                 except RenderError as exc:
                     rendered.append(Rendered(f, None, str(exc)))
-            out.append(Notification(group, integration, index, rendered))
+                    continue
+                limit = TRUNCATED.get((integration, f.path))
+                rendered.append(Rendered(f, truncate_runes(value, limit) if limit else value))
+            status = "resolved" if all(_resolved(a, now) for a in alerts) else "firing"
+            out.append(Notification(group, integration, index, rendered, status, len(alerts)))
     return out
 
 
