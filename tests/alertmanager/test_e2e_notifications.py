@@ -1,0 +1,243 @@
+"""End to end: what a real Alertmanager sends equals obslint's preview (`route-test --render`).
+
+The repository's config and templates (alertmanager/alertmanager.yml, alertmanager/templates/) are loaded by
+a real server, 0.25 (Debian's prometheus-alertmanager) and 0.35 (the binary built beside the 0.35 amtool
+oracle, ~/.cache/obslint/oracles/alertmanager-0.35.0/alertmanager, or $OBSLINT_ALERTMANAGER_0_35), on
+127.0.0.1. Every Slack and PagerDuty integration is pointed at a loopback HTTP server that records what
+arrives, and every receiver also gets a webhook (email is left out: no SMTP server here). Every alert of
+rules/ (its static labels, annotations as literal text), a second instance of two of them (groups of
+several alerts) and a resolved alert that joins a firing group are posted through the v2 API.
+
+For each receiver, the Slack messages that arrive (attachment title and text), the PagerDuty events
+(summary, custom details) and the webhook payloads (the notification's data: status, alerts in order with
+their fingerprints, group, common labels and annotations) must equal, as multisets, what obslint renders
+for the same alerts. Each server is stopped at the end; the test is bounded (DEADLINE_S per server).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+import urllib.request
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import REPO, free_port, need, stop
+
+from obslint.alertmanager import notifications as N
+from obslint.commands.route_test import load_model
+from obslint.config import Config
+from obslint.gotemplate.gojson import to_json
+
+DEADLINE_S = 40
+EXTERNAL_URL = "http://alertmanager.e2e.example:9093"
+
+
+@pytest.fixture(scope="module", params=["0.25", "0.35"])
+def alertmanager_binary(request) -> tuple[str, tuple[int, int]]:
+    if request.param == "0.25":
+        path = shutil.which("prometheus-alertmanager")
+        if path is None:
+            need("Alertmanager 0.25", "apt-get install -y prometheus-alertmanager")
+        return path, (0, 25)
+    path = os.environ.get("OBSLINT_ALERTMANAGER_0_35") or str(
+        Path.home() / ".cache/obslint/oracles/alertmanager-0.35.0/alertmanager")
+    if not os.access(path, os.X_OK):
+        need("Alertmanager 0.35", f"build it into {path}")
+    return path, (0, 35)
+
+
+class Recorder:
+    """A loopback HTTP server that answers "ok" and keeps (path, JSON body) of every POST."""
+
+    def __init__(self):
+        self.received: list[tuple[str, dict]] = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                recorder.received.append((self.path, body))
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def by_kind(self, kind: str) -> list[tuple[str, dict]]:
+        return [(path.split("/")[2], body) for path, body in list(self.received) if path.startswith(f"/{kind}/")]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def e2e_config(folder: Path, port: int) -> Path:
+    """The repository's config and templates in `folder`: Slack and PagerDuty sent to the recorder, a webhook
+    on every receiver, no email, 1 s timers; routing, grouping and templates unchanged."""
+    shutil.copytree(REPO / "alertmanager" / "templates", folder / "templates")
+    (folder / "pagerduty-key").write_text("e2e-routing-key")
+    doc = yaml.safe_load((REPO / "alertmanager" / "alertmanager.yml").read_text())
+    doc.pop("global", None)
+    base = f"http://127.0.0.1:{port}"
+    for receiver in doc["receivers"]:
+        name = receiver["name"]
+        receiver.pop("email_configs", None)
+        for slack in receiver.get("slack_configs", []):
+            slack["api_url"] = f"{base}/slack/{name}"
+        for pagerduty in receiver.get("pagerduty_configs", []):
+            pagerduty["url"] = f"{base}/pagerduty/{name}"
+            pagerduty["routing_key_file"] = str(folder / "pagerduty-key")
+        receiver["webhook_configs"] = [{"url": f"{base}/webhook/{name}"}]
+    stack = [doc["route"]]
+    while stack:
+        route = stack.pop()
+        for key in ("group_wait", "group_interval"):
+            if key in route:
+                route[key] = "1s"
+        stack.extend(route.get("routes", []))
+    doc["route"]["group_wait"] = doc["route"]["group_interval"] = "1s"
+    path = folder / "alertmanager.yml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def posted_alerts(now: datetime) -> list[N.AlertInput]:
+    """The rules' alerts as Prometheus would send them, a second instance of two, and a resolved one."""
+    alerts = []
+    start = (now - timedelta(minutes=5)).replace(microsecond=0)
+    for path in sorted((REPO / "rules").glob("*.yaml")):
+        for group in yaml.safe_load(path.read_text())["groups"]:
+            for rule in group["rules"]:
+                if "alert" not in rule:
+                    continue
+                labels = {"alertname": rule["alert"], **rule.get("labels", {}), "instance": "host-a:9100"}
+                annotations = {"summary": f"{rule['alert']} on host-a", "description": f"<{rule['alert']}> & more",
+                               "runbook_url": f"https://runbooks.example/{rule['alert']}"}
+                alerts.append(N.AlertInput(labels, annotations, start, now + timedelta(hours=1)))
+                if rule["alert"] in ("HighPredictionLatency", "HighCPUUsage"):
+                    alerts.append(N.AlertInput({**labels, "instance": "host-b:9100"},
+                                               {**annotations, "summary": f"{rule['alert']} on host-b"},
+                                               start, now + timedelta(hours=1)))
+                    if rule["alert"] == "HighCPUUsage":
+                        alerts.append(N.AlertInput({**labels, "instance": "host-c:9100"},
+                                                   {**annotations, "summary": "was hot on host-c"},
+                                                   start - timedelta(minutes=30), now - timedelta(minutes=1)))
+    alerts.append(N.AlertInput({"alertname": "Watchdog"}, {"summary": "the pipeline works"}, start,
+                               now + timedelta(hours=1)))
+    return alerts
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def expected(model, files, alerts, now) -> dict[str, Counter]:
+    """What obslint predicts arrives, per kind, as multisets of (receiver, what matters of the message)."""
+    out = {"slack": Counter(), "pagerduty": Counter(), "webhook": Counter()}
+    for note in N.preview(model, files, alerts, at=now, external_url=EXTERNAL_URL):
+        receiver = note.group.receiver
+        if note.integration == "slack_configs":
+            out["slack"][(receiver, note.value("title"), note.value("text"))] += 1
+        elif note.integration == "pagerduty_configs":
+            details = {r.field.path[len("details."):]: r.value for r in note.fields if r.field.path.startswith(
+                "details.")}
+            out["pagerduty"][(receiver, note.value("description"), note.value("severity"),
+                              details.get("runbook"), details.get("num_firing"))] += 1
+        elif note.integration == "webhook_configs":
+            alerts_sent = [a for a in note.group.alerts]
+            data = json.loads(to_json(N.group_data(files.model, receiver, note.group.labels, alerts_sent, now,
+                                                   EXTERNAL_URL)))
+            out["webhook"][_webhook_key(receiver, data)] += 1
+    return out
+
+
+def _webhook_key(receiver: str, data: dict) -> tuple:
+    alerts = tuple((a["status"], json.dumps(a["labels"], sort_keys=True), json.dumps(a["annotations"], sort_keys=True),
+                    a["startsAt"], a["endsAt"], a["fingerprint"]) for a in data["alerts"])
+    return (receiver, data["receiver"], data["status"], json.dumps(data["groupLabels"], sort_keys=True),
+            json.dumps(data["commonLabels"], sort_keys=True), json.dumps(data["commonAnnotations"], sort_keys=True),
+            data["externalURL"], alerts)
+
+
+def received(recorder: Recorder) -> dict[str, Counter]:
+    out = {"slack": Counter(), "pagerduty": Counter(), "webhook": Counter()}
+    for receiver, body in recorder.by_kind("slack"):
+        attachment = body["attachments"][0]
+        out["slack"][(receiver, attachment.get("title"), attachment.get("text"))] += 1
+    for receiver, body in recorder.by_kind("pagerduty"):
+        payload = body["payload"]
+        details = payload.get("custom_details", {})
+        # from 0.30 a rendered detail that reads as YAML is sent decoded ("1" as 1): the preview shows the text
+        out["pagerduty"][(receiver, payload["summary"], payload["severity"], details.get("runbook"),
+                          str(details.get("num_firing")))] += 1
+    for receiver, body in recorder.by_kind("webhook"):
+        out["webhook"][_webhook_key(receiver, body)] += 1
+    return out
+
+
+def test_real_alertmanager_sends_what_obslint_previews(alertmanager_binary, tmp_path):
+    binary, version = alertmanager_binary
+    recorder = Recorder()
+    config_path = e2e_config(tmp_path, recorder.port)
+    model = load_model(config_path, Config(alertmanager_version=version))
+    files = N.config_files(model, str(config_path))
+    assert files.files and files.defaults_found, "the templates and Alertmanager's defaults must load"
+    port = free_port()
+    proc = subprocess.Popen([binary, f"--config.file={config_path}", f"--web.listen-address=127.0.0.1:{port}",
+                             f"--storage.path={tmp_path / 'data'}", "--cluster.listen-address=",
+                             f"--web.external-url={EXTERNAL_URL}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(base, proc)
+        now = datetime.now(UTC).replace(microsecond=0)
+        alerts = posted_alerts(now)
+        want = expected(model, files, alerts, now)
+        assert sum(want["slack"].values()) >= 8 and want["pagerduty"] and want["webhook"]
+        assert any(len(key[-1]) > 2 for key in want["webhook"]), "a group of several alerts is tested"
+        assert any(a[0] == "resolved" for key in want["webhook"] for a in key[-1]), "a resolved alert is tested"
+        body = json.dumps([{"labels": a.labels, "annotations": a.annotations, "startsAt": _iso(a.starts_at),
+                            "endsAt": _iso(a.ends_at)} for a in alerts]).encode()
+        request = urllib.request.Request(base + "/api/v2/alerts", body, {"Content-Type": "application/json"})
+        assert urllib.request.urlopen(request, timeout=5).status == 200
+        total = sum(sum(c.values()) for c in want.values())
+        deadline = time.monotonic() + DEADLINE_S
+        while time.monotonic() < deadline and len(recorder.received) < total:
+            time.sleep(0.2)
+        time.sleep(2.5)  # anything more (a repeat, an unexpected group) has had time to arrive
+        got = received(recorder)
+        for kind in ("slack", "pagerduty", "webhook"):
+            missing, extra = want[kind] - got[kind], got[kind] - want[kind]
+            assert not missing and not extra, (kind, "obslint only:", list(missing)[:3], "Alertmanager only:",
+                                               list(extra)[:3])
+    finally:
+        stop(proc)
+        recorder.close()
+
+
+def _wait_ready(base: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"alertmanager exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            if urllib.request.urlopen(base + "/-/ready", timeout=1).status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("alertmanager did not become ready in 20 s")
