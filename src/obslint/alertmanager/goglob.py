@@ -123,10 +123,7 @@ def match(pattern: str, name: str) -> bool:
         if star and _skip(chunk, pattern, name) is not None:
             name = _skip(chunk, pattern, name)
             continue
-        while pattern:  # no match: the rest of the pattern must still be well formed
-            _, chunk, pattern = _scan_chunk(pattern)
-            _match_chunk(chunk, "")
-        return False
+        return False  # (the rest of the pattern is not checked: Go does not either)
     return not name
 
 
