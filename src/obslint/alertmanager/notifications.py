@@ -230,8 +230,9 @@ def _html_mode(spec: FieldSpec, config: MapNode) -> bool:
     return node.as_str() == value or (value == "true" and node.as_bool() is True)
 
 
-def receiver_fields(receiver: Receiver, minor: int) -> list[TemplatedField]:
-    """Every templated value of a receiver's integrations, in config order, defaults included."""
+def receiver_fields(receiver: Receiver, minor: int, global_node: MapNode | None = None) -> list[TemplatedField]:
+    """Every templated value of a receiver's integrations, in config order, defaults included (an email's
+    `from` defaults to the global smtp_from)."""
     fields: list[TemplatedField] = []
     for integration, configs in receiver.integrations.items():
         specs = [s for s in INTEGRATIONS.get(integration, ()) if s.since <= minor < s.until]
@@ -257,9 +258,14 @@ def receiver_fields(receiver: Receiver, minor: int) -> list[TemplatedField]:
                 fields.append(TemplatedField(receiver.name, integration, index, path, text, None, config,
                                              _html_mode(spec, config) if spec else False))
             if integration == "email_configs":
-                for header, key in (("To", "to"), ("From", "from")):
-                    if f"headers.{header}" not in seen and isinstance(config.get(key), ScalarNode):
-                        node = config.get(key)
+                sender = config.get("from")
+                if not isinstance(sender, ScalarNode) and global_node is not None:
+                    sender = global_node.get("smtp_from")
+                    if isinstance(sender, ScalarNode) and "from" not in seen:
+                        fields.append(TemplatedField(receiver.name, integration, index, "from", sender.as_str(),
+                                                     sender, config))
+                for header, node in (("To", config.get("to")), ("From", sender)):
+                    if f"headers.{header}" not in seen and isinstance(node, ScalarNode):
                         fields.append(TemplatedField(receiver.name, integration, index, f"headers.{header}",
                                                      node.as_str(), node, config))
     return fields
@@ -629,7 +635,7 @@ def notifications(config: AlertmanagerConfig, files: TemplateFiles, group: Group
         return []
     minor = files.ver.minor
     by_integration: dict[tuple[str, int], list[TemplatedField]] = {}
-    for f in receiver_fields(receiver, minor):
+    for f in receiver_fields(receiver, minor, config.global_node):
         by_integration.setdefault((f.integration, f.index), []).append(f)
     route_labels = {}
     if minor >= 34:
@@ -718,7 +724,8 @@ def analyse(config: AlertmanagerConfig, files: TemplateFiles) -> list[FieldAnaly
     from obslint.gotemplate.typecheck import Checker, V
 
     minor = files.ver.minor
-    fields = [f for receiver in config.receivers.values() for f in receiver_fields(receiver, minor)]
+    fields = [f for receiver in config.receivers.values()
+              for f in receiver_fields(receiver, minor, config.global_node)]
     fields += route_label_fields(config)
     data = V(files.model.data)
     out = []
@@ -737,6 +744,13 @@ def analyse(config: AlertmanagerConfig, files: TemplateFiles) -> list[FieldAnaly
         result = checker.check(tset.lookup(""), data)
         analysis.problems = result.problems
         analysis.reads = result.reads
+        if f.html:
+            from obslint.gotemplate.escape import escape_template
+
+            try:  # html/template escapes before it executes, and refuses what it cannot escape
+                escape_template(tset.clone(), "")
+            except TemplateError as exc:
+                analysis.parse_error = exc
     return out
 
 
