@@ -160,3 +160,19 @@ def test_missing_data_across_the_repository(tmp_path):
     assert [f.message.split("reads the ")[1].split(",")[0] for f in found] == ["annotation 'owner'",
                                                                                "label 'cluster'"]
     assert all(f.path.endswith("alertmanager/alertmanager.yml") and f.line == 7 for f in found)
+
+
+def test_the_templated_fields_are_fields_the_config_has():
+    """Every templated field (and default) of every version is a field Alertmanager's config decoder knows
+    for that integration and version (obslint.alertmanager.schema)."""
+    from obslint.alertmanager import notifications as N
+    from obslint.alertmanager import schema
+
+    unknown = []
+    for minor in range(25, 36):
+        for integration, specs in N.INTEGRATIONS.items():
+            known = schema.known_fields(schema.integration_struct(integration), (0, minor))
+            paths = [p for s in specs if s.since <= minor < s.until for p in s.path.split("|")]
+            paths += [p for p in N.DEFAULTS.get(integration, {}) if N.default_for(integration, p, minor)]
+            unknown += [(minor, integration, p) for p in paths if p.split(".")[0].replace("[]", "") not in known]
+    assert not unknown

@@ -79,7 +79,8 @@ INTEGRATIONS: dict[str, tuple[FieldSpec, ...]] = {key: tuple(specs) for key, spe
                                  "fields[].title fields[].value actions[].text actions[].url actions[].msg", 28),
     "mattermost_configs": _specs("channel username text icon_url icon_emoji type priority.priority props.card "
                                  + " ".join(f"attachments[].{a}" for a in _MM_ATTACHMENT.split())
-                                 + " attachments[].fields[].title attachments[].fields[].value", 30),
+                                 + " attachments[].fields[].title attachments[].fields[].value", 30)
+    + _specs(" ".join(a for a in _MM_ATTACHMENT.split() if a != "text") + " fields[].title fields[].value", 32),
 }.items()}
 
 
