@@ -176,3 +176,9 @@ def test_the_templated_fields_are_fields_the_config_has():
             paths += [p for p in N.DEFAULTS.get(integration, {}) if N.default_for(integration, p, minor)]
             unknown += [(minor, integration, p) for p in paths if p.split(".")[0].replace("[]", "") not in known]
     assert not unknown
+
+
+def test_the_same_text_in_two_receivers_is_reported_at_each(tmp_path):
+    receiver = SLACK + "        title: '{{ .Labels.x }}'\n  - name: s\n" + SLACK + "        title: '{{ .Labels.x }}'\n"
+    findings = lint(tmp_path, am(receiver))
+    assert [(f.code, f.line, f.column) for f in findings] == [("A205", 7, 20), ("A205", 11, 20)]

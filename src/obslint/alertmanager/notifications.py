@@ -158,7 +158,7 @@ class TemplatedField:
     node: ScalarNode | None  # the YAML value; None when the field takes its default
     owner: Node  # the integration's config (where a default is reported)
     html: bool = False
-    route_label: bool = False  # a route's `labels` value (0.34+): rendered without NotificationReason
+    route_label: bool = False  # a route's `labels` value (0.34+), rendered against its group
 
     @property
     def label(self) -> str:
@@ -730,11 +730,17 @@ def analyse(config: AlertmanagerConfig, files: TemplateFiles) -> list[FieldAnaly
     fields += route_label_fields(config)
     data = V(files.model.data)
     out = []
+    done: dict[tuple[str, bool], FieldAnalysis] = {}  # receivers repeat the same texts
     for f in fields:
         analysis = FieldAnalysis(f)
         out.append(analysis)
         if "{{" not in f.text:
             continue
+        same = done.get((f.text, f.html))
+        if same is not None:
+            analysis.parse_error, analysis.problems, analysis.reads = same.parse_error, same.problems, same.reads
+            continue
+        done[(f.text, f.html)] = analysis
         tset = files.tset.clone()
         try:
             tset.parse("", f.text)

@@ -468,7 +468,7 @@ def _report_field(analysis, files, collector: Collector) -> None:
             collector.add(AmTemplateSyntax, line, column, f"{label}: {error.message}{hint}")
         return
     for problem in analysis.problems:
-        inside = problem.tree.text is f.text and problem.tree.name == ""
+        inside = problem.tree.name == "" and problem.tree.text == f.text  # the field itself, not a template
         line, column = _position(f, problem.offset if inside else None)
         where = "" if inside else f" (in {_where(problem)})"
         if problem.kind == "field":
