@@ -13,7 +13,7 @@ from pathlib import Path
 from obslint.core.collector import normalise
 from obslint.core.findings import Severity
 
-NEWEST_PROMETHEUS = (3, 14)
+NEWEST_PROMETHEUS = (3, 16)  # obslint.promql.versions.NEWEST
 NEWEST_ALERTMANAGER = (0, 34)
 DEFAULT_PATHS = {"rules": ["rules"], "alertmanager": ["alertmanager"], "dashboards": ["dashboards_py"]}
 
@@ -186,6 +186,7 @@ class Config:
     disable: frozenset[str] = frozenset()
     severity: dict = field(default_factory=dict)  # check code or name (normalised) -> Severity
     prometheus_version: tuple[int, int] = NEWEST_PROMETHEUS
+    enable_features: frozenset[str] = frozenset()  # the Prometheus server's --enable-feature flags
     alertmanager_version: tuple[int, int] = NEWEST_ALERTMANAGER
     matcher_mode: str | None = None  # classic, fallback or utf8; None: the version's default
     max_file_size: int = 10 * 1024 * 1024
@@ -271,6 +272,9 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
     mode = data.get("matcher-mode")
     build = data.get("build") or {}
     schema_version = int(data.get("dashboard-schema-version", 39))
+    features = data.get("enable-features") or []
+    features = frozenset(name.strip() for value in ([features] if isinstance(features, str) else features)
+                         for name in value.split(",") if name.strip())  # as --enable-feature takes them
     paging = data.get("paging-receivers", [])
     return Config(
         root=root,
@@ -293,6 +297,7 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         severity=severity,
         prometheus_version=parse_version(data.get("prometheus-version", "%d.%d" % NEWEST_PROMETHEUS),
                                          "prometheus-version"),
+        enable_features=features,
         alertmanager_version=parse_version(data.get("alertmanager-version", "%d.%d" % NEWEST_ALERTMANAGER),
                                            "alertmanager-version"),
         max_file_size=limits["max-file-size"],

@@ -50,13 +50,14 @@ def test_json_format_has_exactly_the_documented_keys(bad_file):
     data = json.loads(result.output)
     assert result.exit_code == 1
     assert [set(d) for d in data] == [{"path", "line", "column", "code", "name", "severity", "message"}] * 2
-    assert [(d["code"], d["line"], d["column"]) for d in data] == [("P001", 5, 15), ("R008", 8, 9)]
+    # P001 where promtool puts it: the end of `up ==` (its 1:6 in the expression)
+    assert [(d["code"], d["line"], d["column"]) for d in data] == [("P001", 5, 20), ("R008", 8, 9)]
 
 
 def test_github_format_annotates_file_line_and_column(bad_file):
     result = run(["check", "--format", "github", str(bad_file)])
     first = result.output.splitlines()[0]
-    assert first.startswith("::error file=") and ",line=5,col=15,title=P001 promql-syntax::" in first
+    assert first.startswith("::error file=") and ",line=5,col=20,title=P001 promql-syntax::" in first
 
 
 def test_sarif_validates_against_the_2_1_0_schema(bad_file, tmp_path):
@@ -66,7 +67,7 @@ def test_sarif_validates_against_the_2_1_0_schema(bad_file, tmp_path):
     jsonschema.validate(document, schema)
     results = document["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["P001", "R008"]
-    assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 5, "startColumn": 15}
+    assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 5, "startColumn": 20}
     rules = document["runs"][0]["tool"]["driver"]["rules"]
     assert {r["id"] for r in rules} == {c.code for c in all_checks()}
 
