@@ -37,7 +37,8 @@ VALID = ['{{ .Status }}', '{{ .CommonLabels.alertname }}', '{{ range .Alerts }}{
          '{{ if eq .Status "firing" }}x{{ else }}y{{ end }}', '{{ toUpper .Status }}', '{{ .Foo }}',
          '{{ template "other" . }}', '{{ $x := 1 }}{{ $x }}', '{{/* comment */}}', '{{- .Status -}}',
          '{{ printf "%s" .Status }}', '{{ with .CommonLabels }}{{ .a }}{{ end }}', '{{ nil }}', 'plain text',
-         '{{ range $i, $a := .Alerts }}{{ $i }}{{ break }}{{ end }}', '{{ .CommonLabels.SortedPairs.Names | join "," }}',
+         '{{ range $i, $a := .Alerts }}{{ $i }}{{ break }}{{ end }}',
+         '{{ .CommonLabels.SortedPairs.Names | join "," }}',
          '{{ title "x" }}{{ safeHtml "<b>" }}{{ reReplaceAll "a" "b" "c" }}{{ match "a" "b" }}']
 NEWER = ['{{ trimSpace .Status }}', '{{ date "2006" (index .Alerts 0).StartsAt }}', '{{ toJson .Alerts }}',
          '{{ dict "a" 1 }}', '{{ list 1 2 }}', '{{ now }}', '{{ since (index .Alerts 0).StartsAt }}',

@@ -143,8 +143,9 @@ groups:
 """
 
 
-def project(tmp_path: Path, text: str) -> list:
-    files = {"rules/alerts.yaml": RULES, "alertmanager/alertmanager.yml": am(SLACK + "        text: '" + text + "'\n")}
+def project(tmp_path: Path, text: str, templates: list[str] | None = None, extra: str = "") -> list:
+    files = {"rules/alerts.yaml": RULES,
+             "alertmanager/alertmanager.yml": am(SLACK + "        text: '" + text + "'\n", templates, extra)}
     for name, content in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(content, encoding="utf-8")
@@ -160,6 +161,27 @@ def test_missing_data_across_the_repository(tmp_path):
     assert [f.message.split("reads the ")[1].split(",")[0] for f in found] == ["annotation 'owner'",
                                                                                "label 'cluster'"]
     assert all(f.path.endswith("alertmanager/alertmanager.yml") and f.line == 7 for f in found)
+    # at the read in the field: .CommonAnnotations.owner and .Labels.cluster
+    assert [f.column for f in found] == [55, 123]
+
+
+def test_missing_data_read_in_a_templates_file_names_its_place(tmp_path):
+    (tmp_path / "alertmanager/t").mkdir(parents=True)
+    (tmp_path / "alertmanager/t/x.tmpl").write_text('{{ define "x" }}\n{{ range .Alerts }}{{ .Annotations.owner }}'
+                                                    '{{ end }}{{ end }}\n')
+    found = project(tmp_path, '{{ template "x" . }}', ["t/*.tmpl"])
+    assert len(found) == 1 and found[0].column == 15
+    assert "'owner' (in x.tmpl:2:22, template 'x')" in found[0].message
+
+
+def test_group_labels_the_routes_do_not_group_by(tmp_path):
+    # the root route groups by nothing: .GroupLabels is empty whatever the alerts carry
+    found = project(tmp_path, "{{ .GroupLabels.team }}")
+    assert len(found) == 1 and "group label 'team'" in found[0].message and "group by nothing" in found[0].message
+    found = project(tmp_path, "{{ .GroupLabels.team }}", extra="  group_by: [team]\n")
+    assert found == []
+    found = project(tmp_path, "{{ .GroupLabels.team }}", extra="  group_by: ['...']\n")
+    assert found == []
 
 
 def test_the_templated_fields_are_fields_the_config_has():

@@ -130,7 +130,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 NAMES = ["Status", "Alerts", "CommonLabels", "Labels", "Annotations", "Foo", "SortedPairs", "Name", "Value",
          "Firing", "Receiver", "StartsAt", "Unix", "Values", "Names", "GroupLabels", "label1", "Fingerprint"]
-CONTEXTS = ["{x}", "{{{{ range .Alerts }}}}{x}{{{{ end }}}}", "{{{{ range .CommonLabels.SortedPairs }}}}{x}{{{{ end }}}}",
+CONTEXTS = ["{x}", "{{{{ range .Alerts }}}}{x}{{{{ end }}}}",
+            "{{{{ range .CommonLabels.SortedPairs }}}}{x}{{{{ end }}}}",
             "{{{{ with index .Alerts 0 }}}}{x}{{{{ end }}}}", "{{{{ range $a := .Alerts }}}}{x}{{{{ end }}}}"]
 
 

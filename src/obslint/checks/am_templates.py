@@ -310,7 +310,8 @@ receivers:
 class AmTemplateMissingData(TemplateCheck):
     """Finds an annotation or label a receiver's templates read (`.CommonAnnotations.runbook_url`,
     `.Annotations.summary` in `range .Alerts`, `(index .Alerts 0).Labels.team`) that no alert of the
-    rules routed to that receiver carries.
+    rules routed to that receiver carries, and a `.GroupLabels` label that no route sending to the receiver
+    groups by. A read inside a `templates:` file is reported at the field, with the file's line:column.
 
     Why: the notification renders an empty value (a link to nowhere, a blank summary) for every alert it
     sends; the rule or the template has drifted. (Labels Prometheus adds, such as external labels, are
@@ -507,6 +508,12 @@ def check_template_data(project: Project, out: Collectors) -> None:
     if not alerts:
         return
     by_receiver: dict[str, list] = {}
+    grouping: dict[str, set[str] | None] = {}  # receiver -> the labels its routes group by (None: all)
+    for r in model.routes():
+        if r.group_by_all or grouping.get(r.receiver, set()) is None:
+            grouping[r.receiver] = None
+        else:
+            grouping.setdefault(r.receiver, set()).update(r.group_by)
     for alert in alerts:
         routing = route(model.root, alert)  # where it surely goes, and every route it could reach
         receivers = {r.receiver for r in routing.sure} | {r.receiver for r in model.routes()
@@ -521,9 +528,13 @@ def check_template_data(project: Project, out: Collectors) -> None:
             continue
         seen = set()
         for read in analysis.reads:
+            grouped = grouping.get(f.receiver)
             if read.origin in _ANNOTATIONS:
                 kind = "annotation"
                 carried = any(read.key in a.annotations for a in routed)
+            elif read.origin == "template.Data.GroupLabels" and grouped is not None and read.key not in grouped:
+                kind = "group label"
+                carried = False
             elif read.origin in _LABELS:
                 kind = "label"
                 carried = any(a.may_have(read.key) for a in routed)
@@ -532,8 +543,24 @@ def check_template_data(project: Project, out: Collectors) -> None:
             if carried or (kind, read.key) in seen:
                 continue
             seen.add((kind, read.key))
+            inside = read.tree.name == "" and read.tree.text == f.text  # the field itself, not a template
+            line, column = f.node.position_of(read.offset) if inside else (f.node.line, f.node.column)
+            where = "" if inside else f" (in {_read_where(read)})"
+            if kind == "group label":
+                by = ", ".join(sorted(grouped)) or "nothing"
+                collector.add(AmTemplateMissingData, line, column,
+                              f"{f.label} reads the group label {read.key!r}{where}, but the routes of receiver "
+                              f"{f.receiver!r} group by {by}: .GroupLabels has only those, it renders empty")
+                continue
             names = sorted({a.name for a in routed})
             shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
-            collector.add(AmTemplateMissingData, f.node.line, f.node.column,
-                          f"{f.label} reads the {kind} {read.key!r}, which no alert routed to receiver "
+            collector.add(AmTemplateMissingData, line, column,
+                          f"{f.label} reads the {kind} {read.key!r}{where}, which no alert routed to receiver "
                           f"{f.receiver!r} has ({shown}): it renders empty")
+
+
+def _read_where(read) -> str:
+    from obslint.gotemplate.parse import line_col
+
+    line, column = line_col(read.tree.text, read.offset)
+    return f"{read.tree.parse_name or 'the default templates'}:{line}:{column}, template {read.tree.name!r}"
