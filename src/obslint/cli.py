@@ -164,6 +164,7 @@ def route_test(args, am_config, tree, verify_receivers, at, firing, alerts_file,
     obslint route-test --config am.yml --alerts alerts.json        a batch of alerts
     obslint route-test --config am.yml --render --alerts a.json    the notifications they cause, grouped
     obslint route-test [--config am.yml] tests/routing.yaml ...    routing tests (default: the project's)
+    obslint route-test --render tests/routing.yaml                 ... with each case's notifications
 
     Exit codes: 0 as expected, 1 a mismatch, a failing test or a notification that fails to render, 2 an
     invalid config or input.
@@ -183,7 +184,7 @@ def route_test(args, am_config, tree, verify_receivers, at, firing, alerts_file,
             am_config = routing.project_config_file(config)
         if run_tests:
             code = routing.cli_run_tests(test_files or routing.project_test_files(config), config, am_config, fmt,
-                                         junit, fail_under, write)
+                                         junit, fail_under, write, render)
         else:
             code = routing.cli_route(am_config, labels_args, config, tree=tree, verify=verify_receivers,
                                      at=at, firing=list(firing), alerts_file=alerts_file, fmt=fmt, write=write,

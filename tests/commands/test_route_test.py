@@ -158,3 +158,28 @@ def test_the_repositorys_routing_tests_render_what_they_expect():
     out = []
     assert cli_run_tests([REPO / "alertmanager" / "tests" / "routing.yaml"], CONFIG, None, write=out.append) == 0
     assert "rendered" not in out[0]
+
+
+def test_render_with_test_files_shows_each_cases_notifications(tmp_path):
+    proc = run_module("route-test", "--alertmanager-version", "0.25", "--render", "--format", "json",
+                      str(REPO / "alertmanager" / "tests" / "routing.yaml"), cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    cases = json.loads(proc.stdout)["files"][0]["cases"]
+    first = cases[0]["notifications"]
+    assert [(n["receiver"], n["integration"]) for n in first] == [
+        ("mlops-critical", "slack_configs[0]"), ("mlops-critical", "pagerduty_configs[0]"),
+        ("mlops-critical", "email_configs[0]"), ("ml-team", "slack_configs[0]")]
+    assert first[0]["fields"]["title"] == "[FIRING:1] ModelServerDown on model-server"
+    inhibited = next(c for c in cases if c["name"] == "a critical alert inhibits the warning of the same alert and "
+                                                     "service")
+    assert inhibited["notifications"] == []
+    # a field that fails to render: the text shows it and the run exits 1
+    (tmp_path / "am.yml").write_text("route:\n  receiver: r\nreceivers:\n  - name: r\n    slack_configs:\n"
+                                     "      - api_url: http://x/\n        title: '{{ index .Alerts 5 }}'\n")
+    (tmp_path / "t.yaml").write_text("config: am.yml\ntests:\n  - name: c\n    labels: {a: b}\n    receiver: r\n")
+    out = []
+    assert cli_run_tests([tmp_path / "t.yaml"], CONFIG, None, write=out.append) == 0
+    assert "-- slack_configs[0]" not in out[0]
+    out = []
+    assert cli_run_tests([tmp_path / "t.yaml"], CONFIG, None, write=out.append, render=True) == 1
+    assert out[0].startswith("PASS ") and "    -- slack_configs[0]\n    title: ERROR" in out[0]

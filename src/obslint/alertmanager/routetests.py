@@ -194,15 +194,17 @@ class CaseResult:
     result: router.RouteResult
     failures: list[str]
     tree: list[tuple[Route, bool]]
+    notifications: list | None = None  # what its alert's groups send, when shown (route-test --render)
 
     @property
     def passed(self) -> bool:
         return not self.failures
 
 
-def run_case(config: AlertmanagerConfig, case: Case, render=None) -> CaseResult:
+def run_case(config: AlertmanagerConfig, case: Case, render=None, show: bool = False) -> CaseResult:
     """Route the case's alert and compare with what it expects; `render` (a callable taking the case and
-    giving the notifications of its alert's groups) serves `rendered`."""
+    giving the notifications of its alert's groups) serves `rendered`, and with `show` the result keeps
+    the notifications."""
     result = router.route_alert(config, case.labels, case.firing or [], case.at)
     failures = []
     got = result.receivers
@@ -231,9 +233,11 @@ def run_case(config: AlertmanagerConfig, case: Case, render=None) -> CaseResult:
         if silent != case.muted:
             states = ", ".join(f"{r.path}: {_state(t)}" for r, t in zip(result.routes, result.times, strict=True))
             failures.append(f"muted: expected {str(case.muted).lower()}, got {str(silent).lower()} ({states})")
+    notifications = render(case) if render is not None and (show or case.rendered is not None) else None
     if case.rendered is not None:
-        failures += _rendered_failures(case, render(case) if render is not None else [])
-    return CaseResult(case, result, failures, router.matched_tree(config.root, case.labels))
+        failures += _rendered_failures(case, notifications or [])
+    return CaseResult(case, result, failures, router.matched_tree(config.root, case.labels),
+                      notifications if show else None)
 
 
 def _rendered_failures(case: Case, notifications: list) -> list[str]:

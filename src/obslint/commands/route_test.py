@@ -99,8 +99,9 @@ class TestRun:
         return sum(r.passed for _, results in self.files for r in results)
 
 
-def run_test_files(paths: list[Path], config: Config, config_path: Path | None) -> TestRun:
-    """Run every case of every file; a file may name its config (`config:`), else `config_path`."""
+def run_test_files(paths: list[Path], config: Config, config_path: Path | None, render: bool = False) -> TestRun:
+    """Run every case of every file; a file may name its config (`config:`), else `config_path`; with
+    `render`, each result keeps the notifications its alert causes."""
     run = TestRun()
     models: dict[Path, AlertmanagerConfig] = {}
     all_results: list[CaseResult] = []
@@ -125,9 +126,9 @@ def run_test_files(paths: list[Path], config: Config, config_path: Path | None) 
             models[target] = load_model(target, config)
         model = models[target]
         main_model = main_model or model
-        render = _case_renderer(model, target, tests.external_url) \
-            if any(case.rendered is not None for case in tests.cases) else None
-        results = [run_case(model, case, render) for case in tests.cases]
+        renderer = _case_renderer(model, target, tests.external_url) \
+            if render or any(case.rendered is not None for case in tests.cases) else None
+        results = [run_case(model, case, renderer, render) for case in tests.cases]
         run.files.append((shown, results))
         if model is main_model:
             all_results.extend(results)
@@ -288,11 +289,12 @@ def route_batch(model: AlertmanagerConfig, alerts: list[dict[str, str]], firing:
 
 
 def cli_run_tests(paths: list[Path], config: Config, config_path: Path | None, fmt: str = "text",
-                  junit: Path | None = None, fail_under: float | None = None, write=None) -> int:
+                  junit: Path | None = None, fail_under: float | None = None, write=None,
+                  render: bool = False) -> int:
     write = write or _stdout
     if not paths:
         raise RouteTestError("no routing test files (give TESTS.yaml, or put them in alertmanager/tests/)")
-    run = run_test_files(paths, config, config_path)
+    run = run_test_files(paths, config, config_path, render)
     if junit is not None:
         from obslint.core.fileio import write_atomic
 
@@ -302,6 +304,9 @@ def cli_run_tests(paths: list[Path], config: Config, config_path: Path | None, f
         return 2
     if run.failed:
         return 1
+    if any(r.error for _, results in run.files for case in results for n in case.notifications or ()
+           for r in n.fields):
+        return 1  # --render: a notification fails to render
     if fail_under is not None and run.coverage is not None and run.coverage.percent < fail_under:
         write((f"coverage {run.coverage.percent:.1f}% is under --fail-under {fail_under:g}%") + "\n")
         return 1
