@@ -55,6 +55,10 @@ def test_prometheus_functions_and_variables_get_the_hint(tmp_path):
     assert codes(findings) == ["A204", "A203"]
     assert "Prometheus rule-template function" in findings[0].message
     assert "$labels and $value" in findings[1].message and findings[1].line == 8
+    findings = lint(tmp_path, am(SLACK + "        title: '{{ humanizeDuration 3 }}'\n"))
+    assert "from 0.28" in findings[0].message and "Prometheus has it" in findings[0].message
+    findings = lint(tmp_path, am(SLACK + "        text: '{{ range .Alerts }}{{ .Value }}{{ end }}'\n"))
+    assert codes(findings) == ["A205"] and "Prometheus's" in findings[0].message
 
 
 def test_field_in_a_templates_file_is_reported_at_the_field_with_the_file_position(tmp_path):

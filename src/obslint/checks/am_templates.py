@@ -382,7 +382,9 @@ def function_hint(name: str, ver) -> str:
     """Why a function is not there: a later release has it, Prometheus has it, or a name close to it."""
     since = _first_version(name)
     if since is not None:
-        return f" (Alertmanager has {name} from {since}; the target is {ver.name})"
+        also = (f"; Prometheus has it in rule templates: format the value in the alerting rule's annotation and "
+                f"print the annotation here") if name in PROMETHEUS_FUNCTIONS_3 else ""
+        return f" (Alertmanager has {name} from {since}; the target is {ver.name}{also})"
     if name in PROMETHEUS_FUNCTIONS_3:
         return (f" ({name} is a Prometheus rule-template function, Alertmanager has no such function: format the "
                 f"value in the alerting rule's annotation and print the annotation here)")
@@ -406,6 +408,10 @@ _FIELD_HINTS = {
     ("template.Data", "NotificationReason"): "Alertmanager has it from 0.32",
     ("template.Data", "RouteLabels"): "Alertmanager has it from 0.34",
 }
+_PROMETHEUS_VALUE = ("$value and .Value are Prometheus's, in the alerting rule's templates: Alertmanager's alerts "
+                     "carry no value; put it in an annotation (summary: '... {{ $value | humanize }}') and print "
+                     "the annotation here")
+_FIELD_HINTS[("template.Data", "Value")] = _FIELD_HINTS[("template.Alert", "Value")] = _PROMETHEUS_VALUE
 _ALERT_FIELDS = ("StartsAt", "EndsAt", "GeneratorURL", "Fingerprint")
 _DATA_FIELDS = ("CommonLabels", "CommonAnnotations", "GroupLabels", "ExternalURL", "Receiver", "Alerts")
 
