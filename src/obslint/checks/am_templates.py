@@ -382,8 +382,8 @@ def function_hint(name: str, ver) -> str:
     """Why a function is not there: a later release has it, Prometheus has it, or a name close to it."""
     since = _first_version(name)
     if since is not None:
-        also = (f"; Prometheus has it in rule templates: format the value in the alerting rule's annotation and "
-                f"print the annotation here") if name in PROMETHEUS_FUNCTIONS_3 else ""
+        also = ("; Prometheus has it in rule templates: format the value in the alerting rule's annotation and "
+                "print the annotation here") if name in PROMETHEUS_FUNCTIONS_3 else ""
         return f" (Alertmanager has {name} from {since}; the target is {ver.name}{also})"
     if name in PROMETHEUS_FUNCTIONS_3:
         return (f" ({name} is a Prometheus rule-template function, Alertmanager has no such function: format the "
