@@ -560,6 +560,7 @@ class Rendered:
     field: TemplatedField
     value: str | None
     error: str | None = None
+    blank: bool = False  # sent empty, not rendered: an earlier field failed (Slack from 0.32)
 
 
 @dataclass
@@ -571,10 +572,15 @@ class Notification:
 
     status: str = "firing"
     alert_count: int = 0
+    sent_blank: bool = False  # a field failed and the message is sent anyway (Slack from 0.32)
 
     @property
     def name(self) -> str:
         return f"{self.integration}[{self.index}]"
+
+    @property
+    def fields_by_path(self) -> dict[str, Rendered]:
+        return {r.field.path: r for r in self.fields}
 
     def value(self, path: str) -> str | None:
         for r in self.fields:
@@ -592,7 +598,8 @@ class Notification:
                 "group_labels": self.group.labels, "status": self.status, "alerts": self.alert_count,
                 "integration": self.name,
                 "fields": {r.field.path: r.value for r in self.fields if r.error is None},
-                "errors": {r.field.path: r.error for r in self.fields if r.error is not None}}
+                "errors": {r.field.path: r.error for r in self.fields if r.error is not None},
+                **({"sent_blank": True} if self.sent_blank else {})}
 
 
 # what a preview shows of each integration when the config leaves it to the defaults
@@ -663,8 +670,47 @@ def notifications(config: AlertmanagerConfig, files: TemplateFiles, group: Group
                 limit = TRUNCATED.get((integration, f.path))
                 rendered.append(Rendered(f, truncate_runes(value, limit) if limit else value))
             status = "resolved" if all(_resolved(a, now) for a in alerts) else "firing"
-            out.append(Notification(group, integration, index, rendered, status, len(alerts)))
+            blank = integration == "slack_configs" and minor >= 32 and _slack_blanks(rendered, minor)
+            out.append(Notification(group, integration, index, rendered, status, len(alerts), blank))
     return out
+
+
+SLACK_BLANKS_SINCE = 32
+_SLACK_HEAD = ("title", "title_link", "pretext", "text", "fallback", "callback_id", "image_url", "thumb_url",
+               "footer", "color")
+_SLACK_ACTION_ORDER = ("type", "text", "url", "style", "name", "value", "confirm.title", "confirm.text",
+                       "confirm.ok_text", "confirm.dismiss_text")
+
+
+def _slack_rank(path: str, minor: int) -> tuple:
+    """Where the Slack notifier renders a field: the attachment's fields, its fields and actions, then the
+    message's (0.35 renders the channel last, 0.32-0.34 first)."""
+    if path in _SLACK_HEAD:
+        return (0, _SLACK_HEAD.index(path))
+    m = re.fullmatch(r"(fields|actions)\[(\d+)\]\.(.+)", path)
+    if m:
+        kind, i, rest = m.groups()
+        order = ("title", "value") if kind == "fields" else _SLACK_ACTION_ORDER
+        return (1 if kind == "fields" else 2, int(i), order.index(rest) if rest in order else 99)
+    tail = ("channel", "username", "icon_emoji", "icon_url", "message_text")
+    if minor >= 35:
+        tail = tail[1:] + tail[:1]
+    return (3, tail.index(path) if path in tail else 99)
+
+
+def _slack_blanks(rendered: list[Rendered], minor: int) -> bool:
+    """Slack from 0.32 does not check the template error before sending: once a field fails, it and every
+    field rendered after it are sent empty (notify.TmplText renders nothing after an error). True when a
+    field failed."""
+    failed = [_slack_rank(r.field.path, minor) for r in rendered if r.error is not None]
+    if not failed:
+        return False
+    first = min(failed)
+    for r in rendered:
+        if _slack_rank(r.field.path, minor) >= first:
+            r.value = ""
+            r.blank = r.error is None
+    return True
 
 
 def _route_labels(config: AlertmanagerConfig, group: Group, files: TemplateFiles, now: datetime,

@@ -120,7 +120,8 @@ class AmTemplateSyntax(TemplateCheck):
     variable that is not defined (`$labels` and `$value` are Prometheus's, not Alertmanager's).
 
     Why: Alertmanager parses a field only when it sends; the notification then fails, with an error in
-    its log, and nobody is told.
+    its log, and nobody is told. (Slack from 0.32 is worse: the message is sent, with this field and every
+    field rendered after it empty, and no error reaches anyone; this applies to A203-A207.)
 
     Bad:
     ```yaml
@@ -461,34 +462,41 @@ def _position(f, offset: int | None) -> tuple[int, int]:
 def _report_field(analysis, files, collector: Collector) -> None:
     """A field's problems (obslint.alertmanager.notifications.FieldAnalysis) as findings at its place."""
     f = analysis.field
+    after = ""
+    if f.integration == "slack_configs" and files.ver.minor >= 32:  # notifications.SLACK_BLANKS_SINCE
+        after = (f" [Alertmanager {files.ver.name} still sends the Slack message, with this field and those "
+                 f"rendered after it empty]")
+
+    def add(check, line: int, column: int, message: str) -> None:
+        collector.add(check, line, column, message + after)
+
     label = f.label if f.node is not None else f"{f.label} (its default {f.text!r})"
     error = analysis.parse_error
     if error is not None:
         line, column = _position(f, error.offset)
         if error.message.startswith("function ") and error.message.endswith(" not defined"):
             name = error.message.split('"')[1]
-            collector.add(AmTemplateFunction, line, column, f"{label}: function {name!r} is not defined in "
-                                                            f"Alertmanager {files.ver.name}"
-                                                            + function_hint(name, files.ver))
+            add(AmTemplateFunction, line, column, f"{label}: function {name!r} is not defined in "
+                                                  f"Alertmanager {files.ver.name}" + function_hint(name, files.ver))
         else:
             hint = _VARIABLE_HINT if error.message.startswith("undefined variable") else ""
-            collector.add(AmTemplateSyntax, line, column, f"{label}: {error.message}{hint}")
+            add(AmTemplateSyntax, line, column, f"{label}: {error.message}{hint}")
         return
     for problem in analysis.problems:
         inside = problem.tree.name == "" and problem.tree.text == f.text  # the field itself, not a template
         line, column = _position(f, problem.offset if inside else None)
         where = "" if inside else f" (in {_where(problem)})"
         if problem.kind == "field":
-            collector.add(AmTemplateField, line, column, f"{label}: {problem.message}{where}"
-                          + field_hint(problem.type_name, problem.name))
+            add(AmTemplateField, line, column,
+                f"{label}: {problem.message}{where}" + field_hint(problem.type_name, problem.name))
         elif problem.kind == "template":
             if files.complete or (not problem.name.startswith("__") and ".default." not in problem.name
                                   and not files.unresolved and files.loads):
-                collector.add(AmTemplateUndefined, line, column,
-                              f"{label}: template {problem.name!r} is not defined in the templates files nor in "
-                              f"Alertmanager {files.ver.name}'s default templates{where}")
+                add(AmTemplateUndefined, line, column,
+                    f"{label}: template {problem.name!r} is not defined in the templates files nor in "
+                    f"Alertmanager {files.ver.name}'s default templates{where}")
         else:
-            collector.add(AmTemplateArguments, line, column, f"{label}: {problem.message}{where}")
+            add(AmTemplateArguments, line, column, f"{label}: {problem.message}{where}")
 
 
 def _where(problem) -> str:

@@ -23,7 +23,12 @@ def previews_text(notifications: list) -> str:
         out.append(f"-- {n.name}")
         for r in n.shown():
             if r.error is not None:
-                out.append(f"{r.field.path}: ERROR {r.error}")
+                out.append(f"{r.field.path}: ERROR {r.error}" + (
+                    " (Alertmanager sends the message anyway, this field and the ones rendered after it empty)"
+                    if n.sent_blank else ""))
+                continue
+            if r.blank:
+                out.append(f"{r.field.path}: (empty: an earlier field failed)")
                 continue
             lines = r.value.split("\n")
             if len(lines) == 1:
