@@ -218,7 +218,7 @@ def test_fields_obslint_reports_are_those_alertmanager_fails_to_send(server, tmp
     static_equal = len(texts) - len(static_wrong) - len(runtime_only)
     FIGURES[".".join(map(str, version))] = {
         "fields": len(texts), "failed_in_alertmanager": failures, "static_equal": static_equal,
-        "runtime_only_failures_predicted_by_preview": len(runtime_only),
+        "runtime_only_failures_predicted_by_preview": len(runtime_only), "runtime_only": runtime_only,
         "preview_verdict_equal": len(texts) - len(preview_wrong), "sent": len(arrived),
         "preview_identical": len(arrived) - len(value_wrong)}
     print(f"\nAlertmanager {'.'.join(map(str, version))}: {len(texts)} fields, {failures} fail "
