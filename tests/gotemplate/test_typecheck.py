@@ -154,3 +154,28 @@ def test_field_problems_are_the_evaluators(base, chain, context, root):
     except Exception as exc:  # noqa: BLE001 - any execution error counts
         failed = "field" in str(exc) or "argument" in str(exc) or "cannot be invoked" in str(exc)
     assert claimed == failed, (text, [p.message for p in result.problems])
+
+
+COMPARISONS = ['{{ lt "x" true }}', '{{ lt true true }}', '{{ eq 1 1.5 }}', '{{ eq 1 2 }}', '{{ eq .Status "firing" }}',
+               '{{ lt (len .Alerts) 2 }}', '{{ eq 1 1 "x" }}', '{{ "a,b" | index "a,b" }}', '{{ index "ab" 1 }}',
+               '{{ join .Status .Status }}', '{{ .Status | join $.Status }}', '{{ join "," .CommonLabels.Values }}',
+               '{{ join "," nil }}', '{{ join "," .CommonLabels }}', '{{ gt .Alerts.Firing 1 }}',
+               '{{ ne .Status 1 }}', '{{ le 1 2.5 }}', '{{ ge "a" "b" }}']
+
+
+@pytest.mark.parametrize("version", ["0.25", "0.35"])
+@pytest.mark.parametrize("text", COMPARISONS)
+def test_argument_kinds_the_checker_knows_are_the_evaluators(version, text):
+    """Comparisons of kinds Go refuses, a string indexed by a string, and (0.35, where join takes any
+    value) join of what is not a slice: claimed exactly when executing fails."""
+    ver = T.version(version)
+    base = T._base_set(ver, False)
+    tset = base.clone()
+    tset.parse("", text)
+    claimed = Checker(tset.lookup, tset.funcs, ver.go).check(tset.lookup(""), V(base.model.data)).problems
+    try:
+        tset.execute("", T.sample_data(base.model))
+        failed = False
+    except Exception:  # noqa: BLE001 - any execution error counts
+        failed = True
+    assert bool(claimed) == failed, (text, [p.message for p in claimed])

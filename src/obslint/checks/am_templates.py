@@ -263,8 +263,9 @@ class AmTemplateUndefined(TemplateCheck):
 @register
 class AmTemplateArguments(TemplateCheck):
     """Finds a function or method called with the wrong number of arguments, or with an argument of the
-    wrong type where both are known (`toUpper 1`, `join .CommonLabels`), and `range` over a value that
-    cannot be ranged over.
+    wrong type where both are known (`toUpper 1`, `join .CommonLabels`, `eq .Status 1`, `lt true false`,
+    `gt .Alerts.Firing 1`, a string indexed by a string), and `range` over a value that cannot be ranged
+    over.
 
     Why: executing it fails and the notification is dropped.
 

@@ -369,6 +369,12 @@ class _Walk:
         if final is not None:
             param = params[-1] if not fn.variadic or num_in - 1 >= len(params) - 1 else params[num_in - 1]
             self.typed_value(final, param, node, name)
+        if name == "join" and len(params) == 2 and params[1].kind == "interface" and num_in == 2:
+            # Alertmanager 0.35: join(sep string, v any) joins a slice or an array, refuses anything else
+            value = final if final is not None else self.arg(operands[1], dot)
+            kind = None if _unknown(value.t) else value.t.base().kind
+            if kind is not None and kind not in ("slice", "array", "interface", "ptr"):
+                self.problem("args", f"join expects a slice or array, got {value.t.name}", node, name=name)
         if fn.result is None:
             return UNKNOWN
         return V(fn.result)
@@ -426,6 +432,8 @@ class _Walk:
                                      f"(argument of printf)", node, name=name)
             return V(STRING)
         if name in _BOOL_RESULTS:
+            if name != "not":
+                self.comparison(node, name, operands)
             return V(BOOL)
         if name == "len":
             t = operands[0].t
@@ -444,6 +452,28 @@ class _Walk:
             types = {id(o.t) for o in operands}
             return V(operands[0].t) if len(types) == 1 else UNKNOWN
         return UNKNOWN
+
+    def comparison(self, node, name: str, operands: list[V]) -> None:
+        """eq/ne/lt/le/gt/ge on basic values whose kinds are known: Go refuses to compare a string with a
+        number or a bool, and to order bools or complex numbers."""
+        kinds = []
+        for o in operands:
+            if _unknown(o.t):
+                return
+            kind = o.t.base().kind
+            cls = ("int" if kind in INT_KINDS | UINT_KINDS else "float" if kind in ("float32", "float64")
+                   else "complex" if kind in ("complex64", "complex128") else kind)
+            if cls not in ("int", "float", "complex", "string", "bool"):
+                if name in ("lt", "le", "gt", "ge") and kind in ("slice", "array", "map", "struct", "func"):
+                    self.problem("args", f"invalid type for comparison (argument of {name})", node, name=name)
+                return  # eq: Go's rules depend on values (nil, comparable structs)
+            kinds.append(cls)
+        if len(kinds) != 2:
+            return  # eq with more operands stops at the first equal one
+        if kinds[0] != kinds[1]:
+            self.problem("args", f"incompatible types for comparison (argument of {name})", node, name=name)
+        elif name in ("lt", "le", "gt", "ge") and kinds[0] in ("bool", "complex"):
+            self.problem("args", f"invalid type for comparison (argument of {name})", node, name=name)
 
     def index(self, node, operands: list[V]) -> V:
         item = operands[0]
@@ -464,6 +494,8 @@ class _Walk:
                     self.problem("args", f"cannot index slice/array with type {key.t.name}", node, name="index")
                 item = V(base.elem)
             elif base.kind == "string":
+                if not _unknown(key.t) and key.t.base().kind not in INT_KINDS | UINT_KINDS:
+                    self.problem("args", f"cannot index slice/array with type {key.t.name}", node, name="index")
                 item = V(UINT8)
             else:
                 self.problem("args", f"can't index item of type {t.name}", node, name="index")
