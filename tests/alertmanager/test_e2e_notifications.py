@@ -36,6 +36,9 @@ from obslint.config import Config
 from obslint.gotemplate.gojson import to_json
 
 DEADLINE_S = 40
+# every alert of a group arrives within it (a group whose first alert is older than group_wait, or any alert
+# in 0.25, flushes at once)
+GROUP_WAIT = "3s"
 EXTERNAL_URL = "http://alertmanager.e2e.example:9093"
 
 
@@ -46,7 +49,7 @@ def alertmanager_binary(request) -> tuple[str, tuple[int, int]]:
 
 def e2e_config(folder: Path, port: int) -> Path:
     """The repository's config and templates in `folder`: Slack and PagerDuty sent to the recorder, a webhook
-    on every receiver, no email, 1 s timers; routing, grouping and templates unchanged."""
+    on every receiver, no email, short timers; routing, grouping and templates unchanged."""
     shutil.copytree(REPO / "alertmanager" / "templates", folder / "templates")
     (folder / "pagerduty-key").write_text("e2e-routing-key")
     doc = yaml.safe_load((REPO / "alertmanager" / "alertmanager.yml").read_text())
@@ -64,11 +67,11 @@ def e2e_config(folder: Path, port: int) -> Path:
     stack = [doc["route"]]
     while stack:
         route = stack.pop()
-        for key in ("group_wait", "group_interval"):
+        for key, value in (("group_wait", GROUP_WAIT), ("group_interval", "1s")):
             if key in route:
-                route[key] = "1s"
+                route[key] = value
         stack.extend(route.get("routes", []))
-    doc["route"]["group_wait"] = doc["route"]["group_interval"] = "1s"
+    doc["route"]["group_wait"], doc["route"]["group_interval"] = GROUP_WAIT, "1s"
     path = folder / "alertmanager.yml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     return path
@@ -77,7 +80,7 @@ def e2e_config(folder: Path, port: int) -> Path:
 def posted_alerts(now: datetime) -> list[N.AlertInput]:
     """The rules' alerts as Prometheus would send them, a second instance of two, and a resolved one."""
     alerts = []
-    start = (now - timedelta(minutes=5)).replace(microsecond=0)
+    start = now.replace(microsecond=0)  # not older than group_wait: a new group waits for the rest of its alerts
     for path in sorted((REPO / "rules").glob("*.yaml")):
         for group in yaml.safe_load(path.read_text())["groups"]:
             for rule in group["rules"]:
