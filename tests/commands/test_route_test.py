@@ -183,3 +183,25 @@ def test_render_with_test_files_shows_each_cases_notifications(tmp_path):
     out = []
     assert cli_run_tests([tmp_path / "t.yaml"], CONFIG, None, write=out.append, render=True) == 1
     assert out[0].startswith("PASS ") and "    -- slack_configs[0]\n    title: ERROR" in out[0]
+
+
+@pytest.mark.parametrize("version,blank", [((0, 31), False), ((0, 32), True), ((0, 35), True)])
+def test_slack_from_0_32_sends_a_failing_field_and_those_after_it_empty(tmp_path, version, blank):
+    config = tmp_path / "am.yml"
+    config.write_text("route:\n  receiver: r\nreceivers:\n  - name: r\n    slack_configs:\n"
+                      "      - api_url: http://x/\n        channel: '#c'\n        pretext: before\n"
+                      "        text: '{{ index .Alerts 5 }}'\n        footer: after\n"
+                      "        username: u\n")
+    out = []
+    assert cli_route(config, ["a=b"], Config(root=tmp_path, alertmanager_version=version), render=True,
+                     fmt="json", write=out.append) == 1
+    note = json.loads(out[0])[0]
+    assert "text" in note["errors"] and note.get("sent_blank", False) is blank
+    fields = note["fields"]
+    assert fields["pretext"] == "before"
+    if blank:  # title, title_link, pretext, text, ..., footer, ... then the message's fields
+        assert fields["footer"] == "" and fields["username"] == "" and fields["title"] != ""
+        # 0.32-0.34 render the channel before the username, 0.35 last: both after the attachment
+        assert fields["channel"] == ""
+    else:
+        assert fields["footer"] == "after" and fields["username"] == "u" and fields["channel"] == "#c"
