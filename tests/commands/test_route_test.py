@@ -195,6 +195,14 @@ def test_slack_from_0_32_sends_a_failing_field_and_those_after_it_empty(tmp_path
     out = []
     assert cli_route(config, ["a=b"], Config(root=tmp_path, alertmanager_version=version), render=True,
                      fmt="json", write=out.append) == 1
+    # a field obslint's checks report (A205) does not stop the preview: it shows what Alertmanager sends
+    text = config.read_text()
+    config.write_text(text.replace("{{ index .Alerts 5 }}", "{{ .Labels.x }}"))
+    shown = []
+    assert cli_route(config, ["a=b"], Config(root=tmp_path, alertmanager_version=version), render=True,
+                     write=shown.append) == 1
+    assert "text: ERROR" in shown[0] and ("sends the message anyway" in shown[0]) is blank
+    config.write_text(text)
     note = json.loads(out[0])[0]
     assert "text" in note["errors"] and note.get("sent_blank", False) is blank
     fields = note["fields"]

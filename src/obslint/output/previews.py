@@ -25,7 +25,7 @@ def previews_text(notifications: list) -> str:
             if r.error is not None:
                 out.append(f"{r.field.path}: ERROR {r.error}" + (
                     " (Alertmanager sends the message anyway, this field and the ones rendered after it empty)"
-                    if n.sent_blank else ""))
+                    if n.sent_blank else " (Alertmanager logs the error and does not send this notification)"))
                 continue
             if r.blank:
                 out.append(f"{r.field.path}: (empty: an earlier field failed)")
