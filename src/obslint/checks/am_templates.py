@@ -368,6 +368,10 @@ class AmTemplateMissingData(TemplateCheck):
     example_files = {_AM: _MISSING_AM, "alertmanager/templates/slack.tmpl": _SLACK_TMPL}
 
 
+# the checks of receiver fields that fail only when Alertmanager sends (the config itself loads)
+SEND_TIME = (AmTemplateSyntax, AmTemplateFunction, AmTemplateField, AmTemplateUndefined, AmTemplateArguments)
+
+
 # ------------------------------------------------------------------------------------------- hints
 # (the template machinery is imported when a pass runs: listing the checks stays cheap)
 
