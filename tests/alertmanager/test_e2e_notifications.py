@@ -190,6 +190,9 @@ def test_real_alertmanager_sends_what_obslint_previews(alertmanager_binary, tmp_
             missing, extra = want[kind] - got[kind], got[kind] - want[kind]
             assert not missing and not extra, (kind, "obslint only:", list(missing)[:3], "Alertmanager only:",
                                                list(extra)[:3])
+        print(f"\nAlertmanager {'.'.join(map(str, version))}: " + ", ".join(
+            f"{sum(got[kind].values())} {kind}" for kind in ("slack", "pagerduty", "webhook"))
+            + f" messages from {len(alerts)} alerts, equal to obslint's preview")
     finally:
         stop(proc)
         recorder.close()
