@@ -252,7 +252,7 @@ def check(project: Project, out: Collectors) -> None:
     facts, dashboards, metrics, config = project.facts, project.dashboards, project.catalog, out.config
     recorded = {f.name for f in facts if f.kind == "record"}
     for fact in facts:
-        parsed = parse_expr(fact.expr, config.prometheus_version)
+        parsed = parse_expr(fact.expr, config.prometheus_version, features=config.enable_features)
         if parsed.ok:
             for code, message in problems(parsed.ast, metrics, recorded):
                 out.get(fact.path, fact.source).add(code, fact.expr_line, fact.expr_column,
