@@ -22,7 +22,8 @@ YAML_SUFFIXES = (".yml", ".yaml")
 @dataclass(frozen=True)
 class Target:
     path: Path
-    kind: str  # rules, rule-tests, route-tests, alertmanager, dashboards, python (never run), unknown
+    kind: str  # rules, rule-tests, route-tests, alertmanager, prometheus-config, dashboards, python (never run),
+    # unknown
     explicit: bool  # named on the command line
 
 
@@ -138,7 +139,12 @@ def _walk(directory: Path, kind: str) -> list[Path]:
     return sorted(p for p in files if p.is_file())
 
 
+PROMETHEUS_CONFIG_NAMES = ("prometheus.yml", "prometheus.yaml")
+
+
 def kind_by_name(path: Path) -> str:
     if path.suffix in (".py", ".json"):
         return "dashboards"
+    if path.name in PROMETHEUS_CONFIG_NAMES:
+        return "prometheus-config"
     return "unknown"  # decided by content when read

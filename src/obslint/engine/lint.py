@@ -2,6 +2,7 @@
 checks' passes (obslint.checks.registry), then the checks across files over the project.
 
 A rule file is read (obslint.checks.files), loaded (obslint.checks.rulefmt) and passed to the "rule-file"
+passes; a Prometheus config is loaded (obslint.checks.promconfig) and passed to the "prometheus-config"
 passes; an Alertmanager config is loaded (obslint.checks.amtool) and passed to the "alertmanager" passes;
 dashboards are run in the sandbox or read (obslint.checks.dashboard_lint) and passed to the "dashboard"
 passes, then all of them to the "dashboards" passes; a unit-test file goes to the "rule-test-file"
@@ -56,6 +57,14 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
     roots = [d.root for d in documents if d.root is not None]
     if target.kind == "route-tests":
         return collector.findings  # routing tests: `obslint route-test`
+    from obslint.promconfig.documents import is_prometheus_document
+
+    if target.kind == "prometheus-config" or (target.kind not in ("rules", "rule-tests", "alertmanager") and any(
+            is_prometheus_document(r) for r in roots)):
+        _lint_prometheus_config(roots, collector)
+        if self_contained is not None:
+            self_contained.append(True)
+        return collector.findings
     if target.kind == "rule-tests" or (roots and all(is_rule_test_document(r) for r in roots)):
         from obslint.ruletests.model import TestDocument
         from obslint.ruletests.promtool import installed_version
@@ -87,6 +96,16 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
     if target.explicit and roots:
         files.unknown_kind(collector)
     return collector.findings
+
+
+def _lint_prometheus_config(roots: list, collector: Collector):
+    """Load a Prometheus config (reporting what promtool check config refuses) and lint the model."""
+    from obslint.checks import promconfig
+
+    model = promconfig.load(roots, collector.config, collector)
+    if model is not None:
+        run_passes("prometheus-config", model, collector)
+    return model
 
 
 def _lint_alertmanager(roots: list, collector: Collector):
