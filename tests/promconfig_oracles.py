@@ -17,7 +17,7 @@ from obslint.core.findings import Severity
 from obslint.engine.discover import Target
 from obslint.engine.lint import lint_target
 
-__all__ = ["TARGETS", "promtool_for", "promtool_config_verdicts", "obslint_verdict", "testdata_dir",
+__all__ = ["TARGETS", "promtool_for", "promtool_config_verdicts", "obslint_verdict", "config_testdata",
            "OWN_CHECKS"]
 
 # obslint's own checks on configs (beyond what promtool checks)
@@ -54,7 +54,7 @@ def module_version(target: tuple[int, int]) -> str:
     return "v0.%d.0" % target[1] if target[0] == 2 else "v0.3%02d.0" % target[1]
 
 
-def testdata_dir(target: tuple[int, int]) -> Path | None:
+def config_testdata(target: tuple[int, int]) -> Path | None:
     """config/testdata of the target's Go module in the module cache, or None when it is not there."""
     cache = os.environ.get("GOMODCACHE") or str(Path.home() / "go" / "pkg" / "mod")
     path = Path(cache) / "github.com" / "prometheus" / f"prometheus@{module_version(target)}" / "config" / "testdata"

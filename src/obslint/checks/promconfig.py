@@ -420,8 +420,8 @@ SCHEME_AWARE_RELABEL_SINCE = (3, 7)  # relabel names follow metric_name_validati
 DECODED_VALIDATION_SCHEME_SINCE = (3, 6)  # metric_name_validation_scheme refused when decoded
 ESCAPING_SINCE = (3, 4)
 LOCAL_SCHEME_SINCE = (3, 7)  # a job's legacy validation no longer inherits the global utf-8 escaping
-REPLACE_LEGACY_CHECK_SINCE = (2, 50)
-LABELMAP_UTF8_SINCE = (3, 2)  # labelmap's replacement checked with the name rules, not the legacy pattern  # target_label without `$` checked as a label name
+REPLACE_LEGACY_CHECK_SINCE = (2, 50)  # target_label without `$` checked as a label name
+LABELMAP_UTF8_SINCE = (3, 2)  # labelmap's replacement checked with the name rules, not the legacy pattern
 TLS_VALIDATE_SINCE = (2, 45)  # every tls_config checked when decoded (before: promtool's own check)
 PROXY_VALIDATE_SINCE = (2, 43)
 OAUTH2_SECRET_OPTIONAL_SINCE = (2, 51)
@@ -919,7 +919,8 @@ class Decoder:
                 return bad("at most one of basic_auth, oauth2 & authorization must be configured")
             if not oauth2.get("client_id"):
                 return bad("oauth2 client_id must be configured", oauth2.node)
-            if v < OAUTH2_SECRET_OPTIONAL_SINCE and not (oauth2.get("client_secret") or oauth2.get("client_secret_file")):
+            secret = oauth2.get("client_secret") or oauth2.get("client_secret_file")
+            if v < OAUTH2_SECRET_OPTIONAL_SINCE and not secret:
                 return bad("either oauth2 client_secret or client_secret_file must be configured", oauth2.node)
             if not oauth2.get("token_url"):
                 return bad("oauth2 token_url must be configured", oauth2.node)
@@ -931,7 +932,8 @@ class Decoder:
                                "client_certificate_key_ref must be configured", oauth2.node)
                 algorithm = oauth2.get("signature_algorithm") or ""
                 if algorithm and algorithm not in ("RS256", "RS384", "RS512"):
-                    return bad("valid signature algorithms are RS256, RS384 and RS512", oauth2.at("signature_algorithm"))
+                    return bad("valid signature algorithms are RS256, RS384 and RS512",
+                               oauth2.at("signature_algorithm"))
             elif _count(oauth2, ("client_secret", "client_secret_file", "client_secret_ref")) > 1:
                 return bad("at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be "
                            "configured", oauth2.node)

@@ -4,9 +4,9 @@ targetgroup} of each release from 2.42 to 3.16, and from the prometheus/common (
 headers.go) and sigv4 modules each release's go.mod names.
 
 Types: str, secret, bool, int, uint, float, duration, size (units.Base2Bytes: `512MB`, `1GiB`), url,
-strlist, strmap, headers (name -> Header), labelnames, labelset (model.LabelSet: names checked as they are decoded), labels
-(external_labels), params (url.Values), regex, action, protocol, protocols, tlsversion, any (not checked
-further), the name of another struct here ("[Name]" for a list of them), or "enum:a|b" (exact values).
+strlist, strmap, headers (name -> Header), labelnames, labelset (model.LabelSet: names checked as they are
+decoded), labels (external_labels), params (url.Values), regex, action, protocol, protocols, tlsversion, any
+(not checked further), the name of another struct here ("[Name]" for a list of them), or "enum:a|b" (exact values).
 
 A struct's "INLINE" entries name structs whose fields sit in the same mapping (Go's `yaml:",inline"`).
 """
@@ -143,8 +143,9 @@ SINCE: dict[str, Version] = {
     **{f: (3, 0) for f in ("OTLPConfig.translation_strategy", "ScrapeConfig.always_scrape_classic_histograms",
                            "ScrapeConfig.convert_classic_histograms_to_nhcb", "ScrapeConfig.fallback_scrape_protocol")},
     **{f: (3, 1) for f in ("OTLPConfig.keep_identifying_resource_attributes", "RemoteWriteConfig.round_robin_dns")},
-    **{f: (3, 4) for f in ("GlobalConfig.convert_classic_histograms_to_nhcb", "GlobalConfig.metric_name_escaping_scheme",
-                           "OTLPConfig.convert_histograms_to_nhcb", "ScrapeConfig.metric_name_escaping_scheme")},
+    **{f: (3, 4) for f in ("GlobalConfig.convert_classic_histograms_to_nhcb",
+                           "GlobalConfig.metric_name_escaping_scheme", "OTLPConfig.convert_histograms_to_nhcb",
+                           "ScrapeConfig.metric_name_escaping_scheme")},
     **{f: (3, 5) for f in ("GlobalConfig.always_scrape_classic_histograms", "OTLPConfig.ignore_resource_attributes",
                            "OTLPConfig.promote_all_resource_attributes")},
     **{f: (3, 6) for f in ("OTLPConfig.promote_scope_metadata", "AttachMetadataConfig.namespace")},
