@@ -22,6 +22,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "promql": (),
     "rulefmt": (),
     "rule_lint": ("rule-file",),
+    "migration": ("rule-file",),
     "rule_deps": ("project",),
     "amtool": (),
     "am_lint": ("alertmanager",),
