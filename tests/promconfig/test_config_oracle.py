@@ -145,3 +145,15 @@ def test_every_oracle_is_there_in_ci():
         pytest.skip("only in CI")
     for target in TARGETS:
         assert promtool_for(target)
+
+
+def test_a_project_lints_its_prometheus_yml(tmp_path):
+    """`obslint check .` of a project (rules/ beside prometheus.yml) lints the config with the rules."""
+    from obslint.config import Config
+    from obslint.engine.discover import discover
+
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "a.yml").write_text("groups: []\n", encoding="utf-8")
+    (tmp_path / "prometheus.yml").write_text("rule_files: [rules/*.yml]\n", encoding="utf-8")
+    kinds = {t.path.name: t.kind for t in discover([tmp_path], Config(root=tmp_path))}
+    assert kinds == {"a.yml": "rules", "prometheus.yml": "prometheus-config"}

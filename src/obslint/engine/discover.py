@@ -61,8 +61,9 @@ def _kind_by_place(resolved: Path, config: Config) -> str | None:
 
 def discover(paths: list[Path], config: Config) -> list[Target]:
     """Targets in a stable order. A directory that holds the layout (rules/, alertmanager/,
-    dashboards_py/) is a project root; any other directory is searched for YAML, JSON dashboards and
-    dashboard Python files. Raises InputError for a missing or unreadable path."""
+    dashboards_py/) is a project root (its layout and a prometheus.yml beside it); any other directory
+    is searched for YAML, JSON dashboards and dashboard Python files.
+    Raises InputError for a missing or unreadable path."""
     targets: list[Target] = []
     seen: set[Path] = set()
 
@@ -96,6 +97,9 @@ def discover(paths: list[Path], config: Config) -> list[Target]:
             for kind, directory in layout:
                 for file in _walk(directory, kind):
                     add(file, kind, False)
+            for name in PROMETHEUS_CONFIG_NAMES:  # the project's own Prometheus config, beside the layout
+                if (given / name).is_file():
+                    add(given / name, "prometheus-config", False)
         else:
             for file in _walk(given, "any"):
                 add(file, None, False)
