@@ -17,7 +17,7 @@ pint's lines). Examples of each side's misses are printed for the README table.
 
     .venv/bin/python bench/pint_bench.py [--rounds 3] [--full] [--findings] [--pint PATH] [--promtool PATH]
 
-The pint binary is v0.87.0 built from its sources into ~/.cache/obslint/oracles/pint-0.87.0/ (the Go module
+The pint binary is a v0.87.0 built by hand at ~/.cache/obslint/oracles/pint-0.87.0/pint (the Go module
 proxy refused `github.com/cloudflare/pint/cmd/pint` to scripts/oracles.sh, so it is not built by the project's
 set-up); promtool is the newest oracle, 3.16.0, from scripts/oracles.sh.
 """
@@ -89,7 +89,8 @@ def pint_findings(pint: str, files: list[str], cwd: str) -> list[dict]:
 
 # pint's reporters and the obslint checks that look for the same kind of problem
 SAME_KIND = {
-    "alerts/template": {"R101", "R013", "R102", "R103"},
+    "alerts/template": {"R101", "R013", "R102"},
+    "alerts/template (information)": {"R103"},  # the humanize hints
     "promql/regexp": {"R117", "R118"},
     "promql/syntax": {"P001", "P002", "P003"},
     "yaml/parse": {f"R{n:03d}" for n in range(1, 15)} | {"Y001", "Y002"},
@@ -97,9 +98,15 @@ SAME_KIND = {
     "promql/impossible": {"R120"},
     "rule/dependency": {"R141", "R143"},
     "rule/duplicate": {"R014"},
+    "promql/fragile": {"R119"},
+    "group/interval": {"R123"},
     "promql/rate": {"R113", "R115", "R116"},
     "promql/counter": {"R114"},
 }
+
+
+def _same_kind(reporter: str, severity: str) -> set[str]:
+    return SAME_KIND.get(f"{reporter} ({severity.lower()})", SAME_KIND.get(reporter, set()))
 
 
 def findings(entry: list[str], pint: str, files: list[str], cwd: str) -> None:
@@ -109,7 +116,7 @@ def findings(entry: list[str], pint: str, files: list[str], cwd: str) -> None:
     theirs_at = collections.defaultdict(list)  # path -> [(first line, last line, reporter)]
     for problem in theirs:
         lines = problem.get("lines") or [0]
-        theirs_at[problem["path"]].append((min(lines), max(lines), problem["reporter"]))
+        theirs_at[problem["path"]].append((min(lines), max(lines), (problem["reporter"], problem["severity"])))
     ours_at = collections.defaultdict(list)  # path -> [(line, code)]
     for finding in ours:
         ours_at[finding["path"]].append((finding["line"], finding["code"]))
@@ -128,11 +135,11 @@ def findings(entry: list[str], pint: str, files: list[str], cwd: str) -> None:
 
     def pint_matched(problem) -> bool:
         lines = problem.get("lines") or [0]
-        codes = SAME_KIND.get(problem["reporter"], set())
+        codes = _same_kind(problem["reporter"], problem["severity"])
         return any(min(lines) <= line <= max(lines) and code in codes for line, code in ours_at[problem["path"]])
 
     def our_matched(finding) -> bool:
-        return any(first <= finding["line"] <= last and finding["code"] in SAME_KIND.get(reporter, ())
+        return any(first <= finding["line"] <= last and finding["code"] in _same_kind(*reporter)
                    for first, last, reporter in theirs_at[finding["path"]])
 
     pint_table, pint_examples = rows(
