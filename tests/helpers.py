@@ -52,6 +52,8 @@ def obslint(*args: str, cwd: Path, timeout: float = 120, env: dict | None = None
 
 BROKEN_RULE = "groups:\n- name: g\n  rules:\n  - alert: Broken\n    expr: sum(rate(x[5m])\n"
 QUIET = 'disable = ["required-labels", "required-annotations"]\n'
+# what a team's own policy says (by default obslint requires no label or annotation): every alert has a team
+TEAM_POLICY = '[policy]\nrequired-labels = { team = [] }\n'
 # a rule file of one group and one recording rule, both named by `name`
 RULES = "groups:\n- name: {name}\n  rules:\n  - record: {name}:up:sum\n    expr: sum(up)\n"
 GOOD_DASHBOARD = '''from grafanalib.core import Dashboard, GridPos, Target, Template, Templating, TimeSeries
@@ -108,3 +110,42 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
         mode = path.lstat().st_mode
         out[path.relative_to(root).as_posix()] = (path.read_bytes() if path.is_file() else b"", mode)
     return out
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in `root` (a repository the test made), as a user with a name, never a global config."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def git_repo(root: Path, files: dict[str, str], branch: str = "main") -> Path:
+    """A git repository at `root` with `files` committed on `branch`."""
+    root.mkdir(parents=True, exist_ok=True)
+    write_tree(root, files)
+    git(root, "init", "-q", "-b", branch)
+    commit(root, "initial")
+    return root
+
+
+def commit(root: Path, message: str) -> str:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def go_program(source: str, folder: Path) -> Path:
+    """Build a Go program that uses only the standard library (an oracle of Go's own semantics) with
+    the installed Go toolchain; `need` it when the toolchain is missing (a failure in CI)."""
+    import shutil
+
+    go = shutil.which("go") or ("/usr/local/go/bin/go" if os.access("/usr/local/go/bin/go", os.X_OK) else None)
+    if go is None:
+        need("the Go toolchain", "https://go.dev/dl/")
+    (folder / "main.go").write_text(source, encoding="utf-8")
+    binary = folder / "oracle"
+    subprocess.run([go, "build", "-o", str(binary), str(folder / "main.go")], check=True, capture_output=True,
+                   timeout=300, env={**os.environ, "GO111MODULE": "off"})
+    return binary

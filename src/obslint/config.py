@@ -12,6 +12,7 @@ from pathlib import Path
 
 from obslint.core.collector import normalise
 from obslint.core.findings import Severity
+from obslint.core.paths import repository_root
 
 NEWEST_PROMETHEUS = (3, 16)  # obslint.promql.versions.NEWEST
 NEWEST_ALERTMANAGER = (0, 34)
@@ -121,13 +122,16 @@ def parse_version(text, what: str = "version") -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Policy:
-    """What the rule checks require (`[tool.obslint.policy]`); the defaults are this repository's."""
+    """What the rule checks require (`[tool.obslint.policy]`). By default nothing a repository may well not
+    have: no label, annotation or naming style is required (a team sets its own); a runbook URL that is
+    there must be a URL; the scrape interval is assumed to be 1m until the policy says what it is."""
 
-    required_labels: dict = field(default_factory=lambda: {"severity": ("critical", "warning", "info"), "team": ()})
-    required_annotations: tuple[str, ...] = ("summary", "description")
+    required_labels: dict = field(default_factory=dict)  # label -> allowed values (() = any value)
+    required_annotations: tuple[str, ...] = ()
     url_annotations: tuple[str, ...] = ("runbook_url",)
-    alert_name_pattern: str = r"^[A-Z][A-Za-z0-9]*$"  # CamelCase
+    alert_name_pattern: str = ""  # a regular expression alert names must match ("" = any name)
     scrape_interval_ms: int = 60_000
+    scrape_interval_set: bool = False  # whether the policy says what it is (else 1m is assumed)
     counters: tuple[str, ...] = ()  # counters whose names do not say so (globs)
     external_series: tuple[str, ...] = ()  # level:metric:op series recorded outside these rules (globs)
     group_interval_ms: tuple[int, int] = (10_000, 300_000)
@@ -167,6 +171,7 @@ def parse_policy(data, where: str) -> Policy:
         if not ms:
             raise ConfigError(f"{where}: policy.scrape-interval must be a Prometheus duration such as 30s")
         changes["scrape_interval_ms"] = ms
+        changes["scrape_interval_set"] = True
     if "group-interval" in data:
         parsed = [parse_duration(b) for b in data["group-interval"]]
         if None in parsed:
@@ -179,6 +184,9 @@ def parse_policy(data, where: str) -> Policy:
 class Config:
     root: Path = Path(".")
     source: str | None = None  # the file the config was read from
+    # what paths in reports are relative to: the repository's root (obslint.core.paths.repository_root);
+    # None: the working directory
+    display_root: Path | None = None
     paths: dict = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_PATHS.items()})
     configured_paths: frozenset[str] = frozenset()  # the kinds whose paths the configuration names
     exclude: tuple[str, ...] = ()
@@ -243,13 +251,16 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         data = _read_toml(explicit)
         if explicit.name == "pyproject.toml":
             data = data.get("tool", {}).get("obslint", {})
-        return from_mapping(data, explicit.resolve().parent, str(explicit))
+        config = from_mapping(data, explicit.resolve().parent, str(explicit))
+        return replace(config, display_root=repository_root(config.root))
     found = find_config_file(start)
     if found is None:
         root = start.resolve()
-        return Config(root=root if root.is_dir() else root.parent)
-    path, data = found
-    return from_mapping(data, path.parent, str(path))
+        config = Config(root=root if root.is_dir() else root.parent)
+    else:
+        path, data = found
+        config = from_mapping(data, path.parent, str(path))
+    return replace(config, display_root=repository_root(config.root))
 
 
 def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:

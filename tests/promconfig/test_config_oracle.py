@@ -148,12 +148,23 @@ def test_every_oracle_is_there_in_ci():
 
 
 def test_a_project_lints_its_prometheus_yml(tmp_path):
-    """`obslint check .` of a project (rules/ beside prometheus.yml) lints the config with the rules."""
+    """`obslint check .` of a project lints its prometheus.yml (plain, in a ConfigMap, in Helm values:
+    serverFiles and prometheusSpec.additionalScrapeConfigs) with the rules."""
     from obslint.config import Config
-    from obslint.engine.discover import discover
+    from obslint.engine.lint import lint_paths
 
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "a.yml").write_text("groups: []\n", encoding="utf-8")
-    (tmp_path / "prometheus.yml").write_text("rule_files: [rules/*.yml]\n", encoding="utf-8")
-    kinds = {t.path.name: t.kind for t in discover([tmp_path], Config(root=tmp_path))}
-    assert kinds == {"a.yml": "rules", "prometheus.yml": "prometheus-config"}
+    (tmp_path / "prometheus.yml").write_text("rule_files: [rules/*.yml, missing/*.yml]\n", encoding="utf-8")
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: prom}\ndata:\n  prometheus.yml: |\n"
+        "    global:\n      scrape_interval: 1.5m\n", encoding="utf-8")
+    (tmp_path / "values.yaml").write_text(
+        "serverFiles:\n  prometheus.yml:\n    scrape_configs:\n    - job_name: z\n      scrape_interval: 1.5m\n"
+        "prometheus:\n  prometheusSpec:\n    additionalScrapeConfigs:\n    - job_name: y\n"
+        "      static_configs: [{targets: ['http://x:9100']}]\n", encoding="utf-8")
+    found = {(Path(f.path).resolve().relative_to(tmp_path.resolve()).as_posix(), f.line, f.code)
+             for f in lint_paths([tmp_path], Config(root=tmp_path))}
+    assert found == {("prometheus.yml", 1, "C101"), ("k8s/cm.yaml", 7, "C003"), ("values.yaml", 5, "C003"),
+                     ("values.yaml", 10, "C008")}, found

@@ -387,7 +387,7 @@ class PromRemoteStorage(PromConfigCheck):
 class RuleFilesUnmatchedInRepo(PromConfigCheck):
     """Finds a `rule_files` entry (relative to the config file) that matches none of the repository's rule
     files; an absolute path (where the server mounts the files) is matched by its file name against the
-    rule files under the configured rule paths.
+    rule files under the configured rule paths, when those hold any.
 
     Why: Prometheus loads no rules from it, silently for a glob (`rules/*.yaml` when the files end in
     `.yml`); for a plain file name, `promtool check config` fails on the server.
@@ -451,23 +451,28 @@ DEFAULT_INTERVAL_MS, DEFAULT_TIMEOUT_MS = 60_000, 10_000
 
 def load(roots: list, config, collector: Collector) -> PrometheusConfig | None:
     """The Prometheus config of a file's documents (plain, ConfigMap, Helm values), validated, or None."""
-    from obslint.checks.files import YamlSyntax
-    from obslint.yamlload import YamlError
-
     found = find_config(roots)
     if found is None:  # told a Prometheus config (by its place, or its kind): the first document is one
         from obslint.promconfig.documents import Found
 
         found = Found(roots[0] if roots else None, "plain")
-    node = found.node
-    if found.wrapping == "configmap":
+    return load_found(found.node, found.wrapping, config, collector)
+
+
+def load_found(node, wrapping: str, config, collector: Collector) -> PrometheusConfig | None:
+    """A Prometheus config found in a file (obslint.promconfig.documents.Found: a mapping, a ConfigMap's
+    string, or a list of scrape configs), validated, or None."""
+    from obslint.checks.files import YamlSyntax
+    from obslint.yamlload import YamlError
+
+    if wrapping == "configmap":
         try:
             node = embedded(node, config.max_yaml_nodes)
         except YamlError as exc:
             collector.add(YamlSyntax, exc.line, exc.column, exc.message)
             return None
     decoder = Decoder(collector, config.prometheus_version)
-    if found.wrapping == "scrape-configs":
+    if wrapping == "scrape-configs":
         return decoder.load_scrape_configs(collector.path, node)
     return decoder.load(collector.path, node)
 
@@ -1599,15 +1604,19 @@ def _go_duration(ms: int) -> str:
 def rule_files_unmatched(config: PrometheusConfig, collector: Collector) -> None:
     from pathlib import Path
 
-    base = Path(collector.config.root) / collector.path if not Path(collector.path).is_absolute() \
-        else Path(collector.path)
+    # findings' paths are relative to the repository root (display_root), else to the working directory
+    shown = Path(collector.path)
+    base = shown if shown.is_absolute() else Path(collector.config.display_root or Path.cwd()) / shown
     directory = base.parent
     for entry in config.rule_files:
         pattern = entry.as_str()
         if not pattern:
             continue
         if Path(pattern).is_absolute():
-            if not _repository_rule_files(collector.config, Path(pattern).name):
+            # where the server mounts them: said only when the repository's rule folders hold rule files,
+            # none named like it (files mounted from elsewhere are not the repository's business)
+            if _repository_rule_files(collector.config, "*") and \
+                    not _repository_rule_files(collector.config, Path(pattern).name):
                 collector.at(RuleFilesUnmatchedInRepo, entry,
                              f"rule_files entry `{pattern}` is an absolute path (where the server reads it); no rule "
                              f"file under the configured rule paths is named like `{Path(pattern).name}`")

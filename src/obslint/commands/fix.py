@@ -23,7 +23,7 @@ class FixResult:
 
 
 def fix_file(path: Path, config: Config) -> FixResult:
-    shown = display_path(path)
+    shown = display_path(path)  # also where `obslint fix` writes: relative to the working directory
     try:
         original = load_model(path, config)
     except RouteTestError as exc:
@@ -79,5 +79,5 @@ def _equivalence_problem(path: Path, original, new_text: str, config: Config) ->
 
 
 def fix_paths(paths: list[Path], config: Config) -> list[FixResult]:
-    targets = [t.path for t in discover(paths, config) if t.kind in ("alertmanager", "unknown")]
+    targets = [t.path for t in discover(paths, config, by_content=False) if t.kind in ("alertmanager", "unknown")]
     return [fix_file(path, config) for path in targets if path.suffix in (".yml", ".yaml")]

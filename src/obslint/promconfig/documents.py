@@ -65,12 +65,18 @@ def find_config(roots: list[Node | None]) -> Found | None:
             for key in FILE_KEYS:
                 if isinstance(server_files.get(key), MapNode):
                     return Found(server_files.get(key), "helm")
-        prometheus = root.get("prometheus")
-        spec = prometheus.get("prometheusSpec") if isinstance(prometheus, MapNode) else None
-        extra = spec.get("additionalScrapeConfigs") if isinstance(spec, MapNode) else None
-        if isinstance(extra, SeqNode) and extra.items:
+        extra = additional_scrape_configs(root)
+        if extra is not None:
             return Found(extra, "scrape-configs")
     return None
+
+
+def additional_scrape_configs(root: Node | None) -> SeqNode | None:
+    """kube-prometheus-stack's `prometheus.prometheusSpec.additionalScrapeConfigs` in Helm values, if any."""
+    prometheus = root.get("prometheus") if isinstance(root, MapNode) else None
+    spec = prometheus.get("prometheusSpec") if isinstance(prometheus, MapNode) else None
+    extra = spec.get("additionalScrapeConfigs") if isinstance(spec, MapNode) else None
+    return extra if isinstance(extra, SeqNode) and extra.items else None
 
 
 def is_prometheus_document(root: Node | None) -> bool:

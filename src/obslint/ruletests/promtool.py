@@ -16,10 +16,12 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from obslint import gostrconv
 from obslint.ruletests.model import Group, TestFile, TestRunError, _scalar, emit, read_test_file
 
 INSTALL_HINT = "promtool is not installed: apt-get install -y prometheus (or set PROMTOOL to its path)"
@@ -108,7 +110,7 @@ _HEADER = re.compile(r"    (alertname: (?P<alert>.*?), time: (?P<atime>[^,]*), ?
 def _go_unquote(text: str) -> str:
     """An expression as promtool printed it with Go's %q."""
     try:
-        return json.loads(text)
+        return gostrconv.unquote(text)
     except ValueError:
         return text[1:-1]
 
@@ -168,6 +170,7 @@ class FileResult:
     groups: list[GroupResult]
     error: str = ""  # the file could not be run (rule-file errors, YAML errors)
     output: str = ""
+    seconds: float = 0.0  # how long running it took (promtool runs a file's groups in one process)
 
 
 def _run(promtool: str, path: Path) -> subprocess.CompletedProcess:
@@ -178,7 +181,6 @@ def _run(promtool: str, path: Path) -> subprocess.CompletedProcess:
 
 def _write_copy(test: TestFile, groups: list[int], directory: Path, stem: str) -> Path:
     """A copy of the test file with only `groups`, its rule_files made absolute."""
-    import json
 
     base = test.path.parent.resolve()
     parts = []
@@ -257,8 +259,14 @@ def run_tests(tests: list[TestFile], select: str | None = None, jobs: int | None
     promtool = promtool or find_promtool()
     pattern = re.compile(select) if select else None
     jobs = jobs or min(os.cpu_count() or 1, 4)
+    def timed(test: TestFile) -> FileResult:
+        started = time.perf_counter()
+        result = run_file(promtool, test, pattern, jobs)
+        result.seconds = time.perf_counter() - started
+        return result
+
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lambda t: run_file(promtool, t, pattern, jobs), tests))
+        return list(pool.map(timed, tests))
 
 
 def counts(results: list[FileResult]) -> tuple[int, int]:
