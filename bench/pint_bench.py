@@ -113,13 +113,15 @@ def findings(entry: list[str], pint: str, files: list[str], cwd: str) -> None:
     """Each tool's findings by kind, with how many the other reports on the same rule in the same kind."""
     ours = obslint_findings(entry, files, cwd)
     theirs = pint_findings(pint, files, cwd)
-    theirs_at = collections.defaultdict(list)  # path -> [(first line, last line, reporter)]
+    # by file name (the corpus has no two alike): obslint shows paths relative to the repository, pint as given
+    theirs_at = collections.defaultdict(list)  # file name -> [(first line, last line, reporter)]
     for problem in theirs:
         lines = problem.get("lines") or [0]
-        theirs_at[problem["path"]].append((min(lines), max(lines), (problem["reporter"], problem["severity"])))
+        kind = (problem["reporter"], problem["severity"])
+        theirs_at[Path(problem["path"]).name].append((min(lines), max(lines), kind))
     ours_at = collections.defaultdict(list)  # path -> [(line, code)]
     for finding in ours:
-        ours_at[finding["path"]].append((finding["line"], finding["code"]))
+        ours_at[Path(finding["path"]).name].append((finding["line"], finding["code"]))
 
     def rows(items, kind_of, matched, where):
         table: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
@@ -136,11 +138,12 @@ def findings(entry: list[str], pint: str, files: list[str], cwd: str) -> None:
     def pint_matched(problem) -> bool:
         lines = problem.get("lines") or [0]
         codes = _same_kind(problem["reporter"], problem["severity"])
-        return any(min(lines) <= line <= max(lines) and code in codes for line, code in ours_at[problem["path"]])
+        return any(min(lines) <= line <= max(lines) and code in codes
+                   for line, code in ours_at[Path(problem["path"]).name])
 
     def our_matched(finding) -> bool:
         return any(first <= finding["line"] <= last and finding["code"] in _same_kind(*reporter)
-                   for first, last, reporter in theirs_at[finding["path"]])
+                   for first, last, reporter in theirs_at[Path(finding["path"]).name])
 
     pint_table, pint_examples = rows(
         theirs, lambda p: f"{p['reporter']} ({p['severity'].lower()})", pint_matched,
