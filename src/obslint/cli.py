@@ -225,6 +225,25 @@ def route_test(args, am_config, tree, verify_receivers, at, firing, alerts_file,
     sys.exit(code)
 
 
+@cli.command(name="catalog")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@with_common_options
+def catalog_command(paths, fmt, config_file, prometheus_version, alertmanager_version) -> None:
+    """Print the project's metric catalog: each series with its type, labels and where it is declared
+    (instrumentation code file:line, metrics.yaml, a capture), the declarations obslint cannot read or
+    prometheus_client refuses, and the scrape jobs of the project's Prometheus configs.
+
+    Exit codes: 0 printed, 2 usage or configuration error.
+    """
+    from obslint.commands.catalog import gather, render
+
+    paths = list(paths) or [Path(".")]
+    config = project_config(paths, config_file, prometheus_version, alertmanager_version)
+    click.echo(render(gather(paths, config), fmt), nl=False)
+    sys.exit(0)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--diff", is_flag=True, help="Print the changes as a unified diff instead of writing them; "
