@@ -4,9 +4,7 @@ For each target (Debian's promtool 2.42, and 2.53, 3.0, 3.5 and 3.16 built into 
 scripts/oracles.sh): every generated config (tests/promconfig_gen.py: the fields of every release, valid
 and with the mistakes people make) gets the same accept/refuse verdict from obslint as from promtool, and so
 does every config of Prometheus's own config/testdata of that release (read where `go mod download` put
-it), except the files whose mistake is inside a service discovery obslint reads only by name and shape (ec2,
-azure, marathon, ...: the module docstring of obslint.checks.promconfig); those may only be accepted by obslint
-and refused by promtool, never the other way. Debian's promtool 2.42 is built without the Kubernetes, Consul,
+it). Debian's promtool 2.42 is built without the Kubernetes, Consul,
 Kuma, Nomad and Linode discovery (Debian's package leaves them out; upstream's 2.42 has them, and obslint
 follows upstream): configs obslint accepts and Debian's build refuses for that alone are counted apart.
 Figures are printed and written to test-artifacts/promconfig-versions.json.
@@ -32,8 +30,6 @@ pytestmark = pytest.mark.oracle
 
 GENERATED = int(os.environ.get("OBSLINT_ORACLE_CONFIGS", "300"))
 ARTIFACT = REPO / "test-artifacts" / "promconfig-versions.json"
-# the service discovery obslint reads field by field; the others only by name and shape
-READ_INSIDE = {"static_configs", "file_sd_configs", "dns_sd_configs", "kubernetes_sd_configs"}
 # the service discovery Debian's promtool 2.42 is built without (`field kubernetes_sd_configs not found`)
 DEBIAN_LEFT_OUT = {"kubernetes_sd_configs", "consul_sd_configs", "kuma_sd_configs", "nomad_sd_configs",
                    "linode_sd_configs"}
@@ -110,14 +106,6 @@ def test_generated_configs_get_promtools_verdict(target, generated):
     assert mismatches == []
 
 
-_SD_KEY = re.compile(r"^\s*-?\s*(\w+_sd_configs)\s*:", re.M)
-
-
-def unchecked_sd(path: Path) -> set[str]:
-    """The service discovery a config uses that obslint reads by name and shape only."""
-    return set(_SD_KEY.findall(path.read_text(encoding="utf-8", errors="replace"))) - READ_INSIDE
-
-
 @pytest.mark.parametrize("target", TARGETS, ids=_id)
 def test_prometheus_testdata_gets_promtools_verdict(target):
     folder = config_testdata(target)
@@ -126,10 +114,8 @@ def test_prometheus_testdata_gets_promtools_verdict(target):
              "go mod download github.com/prometheus/prometheus@<the target's module version>")
     paths = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and _is_mapping(p))
     mismatches, figures = compare(target, paths)
-    outside = [m for m in mismatches if m[1] and unchecked_sd(m[0])]  # obslint accepts, the SD is not read inside
-    figures["differ inside a service discovery read by name only"] = len(outside)
     record(f"config testdata {_id(target)}", figures)
-    assert [m for m in mismatches if m not in outside] == []
+    assert mismatches == []
 
 
 def _is_mapping(path: Path) -> bool:

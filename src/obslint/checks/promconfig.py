@@ -8,8 +8,10 @@ targets relabeled as promtool relabels them, remote storage, storage, tracing, O
 node, and builds the model the other checks read (obslint.promconfig.model).
 
 Service discovery contacts nothing (promtool does not either): kubernetes, file, DNS and static configs are
-checked field by field; the other mechanisms (ec2, consul, azure, ...) only by name (the release must have
-it) and shape (a list of mappings), not inside. `azuread` in remote_write is read as a mapping, unchecked.
+checked field by field; the other mechanisms (ec2, consul, azure, ...) by name (the release must have it),
+shape (a list of mappings), HTTP client settings and the required fields their decoding checks (azure,
+ec2, eureka, marathon, outscale, stackit, uyuni), not their other fields' types.
+`azuread` in remote_write is read as a mapping, unchecked.
 
 What `promtool check config` does beyond `--syntax-only` concerns the server's file system (rule files,
 credential and certificate files, file_sd files, scrape_config_files): obslint lints the rule files as rule
@@ -246,7 +248,8 @@ class PromServiceDiscovery(PromConfigCheck):
     version does not have; an empty (`null`) entry.
 
     Why: the config does not load. obslint checks kubernetes, file, DNS and static configs field by
-    field, and the other mechanisms (ec2, consul, ...) only by name and shape.
+    field, and the other mechanisms (ec2, consul, ...) by name and shape, and the required fields of azure,
+    ec2, eureka, marathon, outscale, stackit and uyuni.
 
     Bad:
     ```yaml
@@ -760,22 +763,80 @@ class Decoder:
                 self.c.at(PromServiceDiscovery, item, f"empty or null section in {key}")
                 continue
             if struct == "any":
+                sd_key = key
                 if not isinstance(item, MapNode):
                     self._type(item, f"{what}[{i}]", "a mapping")
                     continue
                 # the mechanisms obslint does not read field by field: their HTTP client settings still are
                 http = schema.known_fields("HTTPClientConfig", self.version)
                 fields = Fields(item)
-                for key, value in item.items:
-                    if key.text in http:
-                        fields.nodes[key.text], fields.keys_[key.text] = value, key
-                        fields[key.text] = self._value(value, http[key.text], f"{what}[{i}].{key.text}")
+                for name, value in item.items:
+                    if name.text in http:
+                        fields.nodes[name.text], fields.keys_[name.text] = value, name
+                        fields[name.text] = self._value(value, http[name.text], f"{what}[{i}].{name.text}")
                 self._http_client(fields, f"{what}[{i}]")
+                self._named_sd(sd_key, item, fields)
                 continue
             fields = self._decode(item, struct, f"{what}[{i}]")
             if fields is not None:
                 out.append(fields)
         return out
+
+    def _named_sd(self, key: str, item: MapNode, http: Fields) -> None:
+        """The required fields of the discovery mechanisms read by name (what their UnmarshalYAML refuses)."""
+        def text(name: str) -> str:
+            node = item.get(name)
+            return node.text if isinstance(node, ScalarNode) and not _null(node) else ""
+
+        def bad(message: str, name: str | None = None) -> None:
+            node = item.get(name) if name else None
+            self.c.at(PromServiceDiscovery, node if node is not None else item, f"{key}: {message}")
+
+        mechanism = key.removesuffix("_sd_configs")
+        if mechanism == "eureka":
+            server = text("server")
+            if not server:
+                return bad("empty or null eureka server", "server")
+            scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)", server)
+            if url_problem(server) or scheme is None or not scheme.group(2):
+                bad("invalid eureka server URL", "server")
+        elif mechanism == "marathon":
+            servers = item.get("servers")
+            if not isinstance(servers, SeqNode) or not servers.items:
+                return bad("must contain at least one Marathon server", "servers")
+            token = bool(text("auth_token")) or bool(text("auth_token_file"))
+            if text("auth_token") and text("auth_token_file"):
+                bad("at most one of auth_token & auth_token_file must be configured")
+            elif token and (http.get("basic_auth") is not None or http.get("bearer_token") or
+                            http.get("bearer_token_file") or http.get("authorization") is not None):
+                bad("at most one of basic_auth, bearer_token, bearer_token_file, authorization, auth_token & "
+                    "auth_token_file must be configured")
+        elif mechanism == "azure":
+            if not text("subscription_id"):
+                return bad("azure SD configuration requires a subscription_id", "subscription_id")
+            if (text("authentication_method") or "OAuth") == "OAuth":
+                for name in ("client_id", "client_secret", "tenant_id"):
+                    if not text(name):
+                        return bad(f"azure SD configuration requires a {name}", name)
+        elif mechanism == "ec2":
+            filters = item.get("filters")
+            for entry in filters.items if isinstance(filters, SeqNode) else []:
+                values = entry.get("values") if isinstance(entry, MapNode) else None
+                if not isinstance(values, SeqNode) or not values.items:
+                    return bad("EC2 SD configuration filter values cannot be empty", "filters")
+        elif mechanism == "uyuni":
+            if not text("server"):
+                bad("Uyuni SD configuration requires server host", "server")
+        elif mechanism == "outscale":
+            if not text("region"):
+                return bad("outscale SD configuration requires a region", "region")
+            secrets = bool(text("secret_key")) + bool(text("secret_key_file"))
+            if secrets != 1:
+                bad("one (and only one) of secret_key & secret_key_file must be configured")
+        elif mechanism == "stackit":
+            endpoint = text("endpoint")
+            if endpoint and url_problem(endpoint):
+                bad(f'invalid endpoint "{endpoint}"', "endpoint")
 
     def _v_StaticConfig(self, f: Fields, what: str) -> None:
         pass  # targets and labels are checked with the job (they need its relabel rules)
