@@ -26,6 +26,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "rule_deps": ("project",),
     "amtool": (),
     "am_lint": ("alertmanager",),
+    "am_templates": ("alertmanager", "project"),
     "promconfig": ("prometheus-config",),
     "dashboard_lint": ("dashboard", "dashboards"),
     "unittest_lint": ("rule-test-file",),

@@ -166,6 +166,8 @@ def _lint_part(part, target: Target, config: Config, collector: Collector, facts
         if model is not None:
             run_passes("alertmanager", model, collector)
             outcome.alertmanagers.append(model)
+            if _reads_other_files(model):
+                return False
     elif part.kind == classify.DASHBOARD:
         outcome.dashboards.append((target.path, _read_dashboard(part)))
         return False
@@ -361,6 +363,17 @@ def _lint_alertmanager(roots: list, collector: Collector):
     if model is not None:
         run_passes("alertmanager", model, collector)
     return model
+
+
+def _reads_other_files(model) -> bool:
+    """Whether a config's findings depend on more than its own bytes: its `templates:` files, or default
+    templates that were not found (they may be installed later)."""
+    if model is None:
+        return False
+    from obslint.alertmanager.notifications import config_templates
+
+    files = model.cache.get("template-files")
+    return bool(config_templates(model)) or (files is not None and not files.defaults_found)
 
 
 def load_alertmanager(path: Path, config: Config):
