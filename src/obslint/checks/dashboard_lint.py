@@ -1076,7 +1076,7 @@ def _datasource_ref(ref, pointer: str, label: str, datasource_vars: set[str], us
 def _promql(expr: str, pointer: str, label: str, add, config: Config):
     from obslint.promql.parse import parse_expr
 
-    parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
+    parsed = parse_expr(macros.substitute(expr), config.prometheus_version, features=config.enable_features)
     if not parsed.ok:
         add(TargetPromql, pointer, f"{label}: the PromQL does not parse (variables substituted): "
                                    f"{parsed.problems[0].message}")
@@ -1122,14 +1122,15 @@ def _variable(pointer: str, variable: dict, used: list, add, config: Config) -> 
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", label):
             problem = f"`{label}` is not a label name"
         elif len(parts) == 2:
-            parsed = parse_expr(macros.substitute(parts[0]), config.prometheus_version)
+            parsed = parse_expr(macros.substitute(parts[0]), config.prometheus_version,
+                                features=config.enable_features)
             if not parsed.ok:
                 problem = parsed.problems[0].message
     elif fn in ("label_names",) and arg:
-        parsed = parse_expr(macros.substitute(arg), config.prometheus_version)
+        parsed = parse_expr(macros.substitute(arg), config.prometheus_version, features=config.enable_features)
         problem = None if parsed.ok else parsed.problems[0].message
     elif fn == "query_result":
-        parsed = parse_expr(macros.substitute(arg), config.prometheus_version)
+        parsed = parse_expr(macros.substitute(arg), config.prometheus_version, features=config.enable_features)
         problem = None if parsed.ok else parsed.problems[0].message
     if problem:
         add(VariableQuery, pointer, f"the query of variable `{name}` ({fn}): {problem}")

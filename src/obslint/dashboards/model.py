@@ -255,7 +255,8 @@ def queries(doc: dict, config: Config):
         for i, target in enumerate(panel.get("targets") or []):
             expr = target.get("expr") if isinstance(target, dict) else None
             if isinstance(expr, str) and expr.strip():
-                parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
+                parsed = parse_expr(macros.substitute(expr), config.prometheus_version,
+                                    features=config.enable_features)
                 if parsed.ok:
                     yield f"{pointer}/targets/{i}", panel, parsed
 
@@ -274,7 +275,8 @@ def series_read(doc: dict, config: Config) -> set[str]:
         m = VARIABLE_FUNCTIONS.match(query) if isinstance(query, str) else None
         if m is not None:
             expr = split_last_comma(m.group("arg"))[0] if m.group("fn") == "label_values" else m.group("arg")
-            parsed = parse_expr(macros.substitute(expr), config.prometheus_version) if expr.strip() else None
+            parsed = parse_expr(macros.substitute(expr), config.prometheus_version,
+                                    features=config.enable_features) if expr.strip() else None
             if parsed is not None and parsed.ok:
                 names |= names_in(parsed)
     return names
