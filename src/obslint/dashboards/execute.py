@@ -37,45 +37,98 @@ class LoadedFile:
     output: str = ""  # what the file printed (grafanalib prints warnings to stdout)
 
 
+GRAFANALIB_MODULES = ("core", "prometheus", "formatunits", "elasticsearch", "cloudwatch", "influxdb", "opentsdb",
+                      "zabbix", "azuremonitor", "azuredataexplorer", "humio", "weave")
+
+
 def _grafanalib_classes() -> list[type]:
     import attr
     import grafanalib.core as core
 
     modules = [core]
-    for name in ("prometheus", "formatunits"):
-        with contextlib.suppress(ImportError):
+    for name in GRAFANALIB_MODULES[1:]:
+        with contextlib.suppress(Exception):
             modules.append(__import__(f"grafanalib.{name}", fromlist=["_"]))
     return [obj for m in modules for obj in vars(m).values()
             if isinstance(obj, type) and attr.has(obj) and obj.__module__.startswith("grafanalib")]
 
 
+ATTRS_DECORATORS = ("s", "attrs", "attributes", "define", "mutable", "frozen")
+
+
 @contextlib.contextmanager
 def _recording(path: Path, loaded: LoadedFile):
-    """While the file runs, every grafanalib object records the line of `path` that built it."""
-    target = str(path.resolve())
-    patched = []
+    """While the file runs, every grafanalib object records the line of `path` that built it: the line of
+    the innermost frame of `path` when its constructor ran, frames of the object's own constructors apart
+    (a subclass's `__init__` calling `super().__init__`); in a call that spans lines, the line where the
+    call starts. So does an instance of the user's own attrs subclasses of grafanalib classes (`@attr.s
+    class Graph(g.Graph)`: attrs writes them an `__init__` of their own). grafanalib rebuilds objects with
+    attr.evolve, when a legacy Row spreads its panels' spans, when Dashboard.auto_panel_ids() numbers
+    panels, when panels number their targets: a copy keeps the line of the object it was made from, not
+    the line of the Row or of the call that copied it."""
+    import attr
 
-    def wrap(cls, original):
+    target = str(path.resolve())
+    patched: list[tuple[type, object]] = []
+    evolve = attr.evolve
+
+    def evolved(inst, *args, **changes):
+        copy = evolve(inst, *args, **changes)
+        if id(inst) in loaded.origins and copy is not inst:
+            loaded.origins[id(copy)] = loaded.origins[id(inst)]
+            loaded.keep.append(copy)
+        return copy
+
+    def wrap(original):
         def __init__(self, *args, **kwargs):
             original(self, *args, **kwargs)
+            if id(self) in loaded.origins:
+                return
             frame = sys._getframe(1)
-            while frame is not None and frame.f_code.co_filename != target:
+            while frame is not None and (frame.f_code.co_filename != target or (
+                    frame.f_code.co_name == "__init__" and frame.f_locals.get("self") is self)):
                 frame = frame.f_back
-            if frame is not None and id(self) not in loaded.origins:
+            if frame is not None:
                 loaded.origins[id(self)] = frame.f_lineno
                 loaded.keep.append(self)
+        __init__.obslint_records = True
         return __init__
 
-    for cls in _grafanalib_classes():
+    def record(cls: type) -> None:
         original = cls.__dict__.get("__init__")
-        if original is not None:
+        if original is not None and not getattr(original, "obslint_records", False):
             patched.append((cls, original))
-            cls.__init__ = wrap(cls, original)
+            cls.__init__ = wrap(original)
+
+    classes = tuple(_grafanalib_classes())
+    for cls in classes:
+        record(cls)
+
+    def adopt(result):
+        if isinstance(result, type) and issubclass(result, classes):
+            record(result)
+        return result
+
+    def decorating(original):
+        def decorator(maybe_cls=None, *args, **kwargs):
+            result = original(maybe_cls, *args, **kwargs)
+            if isinstance(maybe_cls, type) or not callable(result):
+                return adopt(result)
+            return lambda cls: adopt(result(cls))  # @attr.s(...) with options: the decorator it returns
+        return decorator
+
+    modules = [m for m in (sys.modules.get("attr"), sys.modules.get("attrs")) if m is not None]
+    saved = [(m, name, getattr(m, name)) for m in modules for name in ("evolve", *ATTRS_DECORATORS)
+             if hasattr(m, name)]
+    for module, name, original in saved:
+        setattr(module, name, evolved if name == "evolve" else decorating(original))
     try:
         yield
     finally:
         for cls, original in patched:
             cls.__init__ = original
+        for module, name, original in saved:
+            setattr(module, name, original)
 
 
 def _user_line(exc: BaseException, path: Path) -> int:

@@ -1,0 +1,54 @@
+"""Where findings on grafanalib dashboards point: each object at the line of the user's code that built it,
+however it is nested (Row(panels=[...]), RowPanel, helper lists, the user's own attrs subclasses) and
+whatever grafanalib copies it into (Row's span balancing, auto_panel_ids()). Real files:
+tests/data/realworld/ (see its SOURCES.md)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from helpers import DATA, dashboard_project
+
+from obslint.config import Config
+from obslint.engine.lint import lint_paths
+
+REAL = DATA / "realworld"
+EXAMPLES = REAL / "grafanalib-examples/grafanalib/tests/examples"
+PERF = REAL / "perf-tests-network/clusterloader2/pkg/prometheus/manifests/dashboards"
+
+
+def lint_copies(tmp_path: Path, *sources: Path) -> list:
+    root = dashboard_project(tmp_path, {})
+    (root / "dashboards_py").mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        shutil.copyfile(source, root / "dashboards_py" / source.name)
+    return lint_paths([root / "dashboards_py" / sources[0].name], Config(root=root))
+
+
+def line_of(path: Path, text: str, after: int = 0) -> int:
+    """The first line (1-based) after line `after` that contains `text`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if i > after and text in line)
+
+
+def test_panels_renumbered_by_auto_panel_ids_keep_their_own_lines(tmp_path):
+    source = EXAMPLES / "example.dashboard.py"  # Dashboard(panels=[TimeSeries(...), ...]).auto_panel_ids()
+    found = lint_copies(tmp_path, source)
+    datasource = {f.line for f in found if f.code == "D004"}  # each panel's fixed `dataSource=...`
+    starts = {line_of(source, "TimeSeries("), line_of(source, "GaugePanel("),
+              line_of(source, "TimeSeries(", line_of(source, "GaugePanel("))}
+    assert starts <= datasource and line_of(source, ").auto_panel_ids()") not in datasource
+
+
+def test_panels_of_legacy_rows_and_of_the_users_attrs_subclasses_keep_their_own_lines(tmp_path):
+    # d.Graph is `@attr.s class Graph(g.Graph)`, in lists passed to d.Row(panels=...); the Dashboard
+    # is copied by auto_panel_ids()
+    source = PERF / "network.dashboard.py"
+    found = lint_copies(tmp_path, source, PERF / "defaults.py")
+    deprecated = sorted(f.line for f in found if f.code == "D017")
+    lines = source.read_text(encoding="utf-8").splitlines()
+    graphs = [i for i, line in enumerate(lines, 1) if line.strip().startswith(("d.Graph(", "d.simple_graph("))]
+    assert deprecated == graphs and len(graphs) == 11  # d.simple_graph() builds some in defaults.py
+    [uid] = [f for f in found if f.code == "D016"]
+    assert uid.line == line_of(source, "dashboard = d.Dashboard(")
