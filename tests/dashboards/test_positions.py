@@ -1,7 +1,7 @@
 """Where findings on grafanalib dashboards point: each object at the line of the user's code that built it,
 however it is nested (Row(panels=[...]), RowPanel, helper lists, the user's own attrs subclasses) and
-whatever grafanalib copies it into (Row's span balancing, auto_panel_ids()). Real files:
-tests/data/realworld/ (see its SOURCES.md)."""
+whatever grafanalib copies it into (Row's span balancing, auto_panel_ids()); a PromQL syntax error inside
+the string literal of the query. Real files: tests/data/realworld/ (see its SOURCES.md)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from helpers import DATA, dashboard_project
 
 from obslint.config import Config
+from obslint.core.findings import Severity
 from obslint.engine.lint import lint_paths
 
 REAL = DATA / "realworld"
@@ -52,3 +53,52 @@ def test_panels_of_legacy_rows_and_of_the_users_attrs_subclasses_keep_their_own_
     assert deprecated == graphs and len(graphs) == 11  # d.simple_graph() builds some in defaults.py
     [uid] = [f for f in found if f.code == "D016"]
     assert uid.line == line_of(source, "dashboard = d.Dashboard(")
+
+
+NESTED = '''from grafanalib.core import Dashboard, Graph, Row, Target
+
+dashboard = Dashboard(
+    title="Nested", uid="nested",
+    rows=[
+        Row(panels=[
+            Graph(
+                title="A",
+                dataSource="Prometheus",
+                targets=[
+                    Target(expr="up"),
+                    Target(
+                        refId="B",
+                        expr='sum(rate(http_requests_total{job="api"}[5m])) ~ 2',
+                    ),
+                ],
+            ),
+            Graph(title="B",
+                  targets=[Target(expr="sum(rate(x_total[$__rate_interval])) ~ 3")]),
+        ]),
+    ],
+)
+'''
+
+
+def test_objects_nested_in_a_row_are_at_their_own_lines_and_promql_errors_inside_the_literal(tmp_path):
+    root = dashboard_project(tmp_path, {"nested.py": NESTED})
+    found = lint_paths([root], Config(root=root))
+    assert [f.line for f in found if f.code == "D004"] == [7]  # Graph(, not Row(
+    assert sorted(f.line for f in found if f.code == "D017") == [7, 18]
+    errors = sorted((f.line, f.column) for f in found if f.code == "D008")
+    lines = NESTED.splitlines()
+    assert [lines[line - 1][column - 1:column + 2] for line, column in errors] == ["~ 2", "~ 3"]
+    assert [line for line, _ in errors] == [14, 19]
+
+    # a query that is not a literal: at the Target( line, the text of the query is elsewhere
+    text = NESTED.replace("expr='sum(rate(http_requests_total{job=\"api\"}[5m])) ~ 2'", "expr=QUERY") \
+        .replace("dashboard = Dashboard(", "QUERY = 'up ~ 1'\n\ndashboard = Dashboard(")
+    root = dashboard_project(tmp_path / "variable", {"nested.py": text})
+    errors = sorted((f.line, f.column) for f in lint_paths([root], Config(root=root)) if f.code == "D008")
+    assert errors[0] == (14, 1)
+
+
+def test_non_prometheus_targets_of_grafanalib_dashboards_are_not_promql(tmp_path):
+    for name in ("example-elasticsearch.dashboard.py", "example.dashboard-with-sql.py"):
+        found = lint_copies(tmp_path / name, EXAMPLES / name)
+        assert [f for f in found if f.severity == Severity.ERROR] == []

@@ -1,17 +1,24 @@
 """A dashboard as obslint reads it: its JSON (compiled from grafanalib, obslint.dashboards.compiler, or read
 from a JSON file) with the line of the user's code behind each panel and target, and the PromQL its
-panels and variables query."""
+panels and variables query.
+
+A JSON file holds a classic dashboard, the API's `{"dashboard": ..., "inputs": [...]}` envelope, or a
+Grafana resource (`apiVersion: dashboard.grafana.app/...`, obslint.dashboards.resources): a v1 resource's
+`spec` is a classic dashboard, a v2 resource is read through the classic model. Only queries whose
+datasource runs PromQL are parsed as PromQL (obslint.dashboards.datasources)."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from obslint.config import Config
-from obslint.dashboards import macros
+from obslint.dashboards import macros, resources
 from obslint.dashboards.compiler import Compiled, iter_panels
+from obslint.dashboards.datasources import PROMQL, Languages, import_inputs
 
 VARIABLE_FUNCTIONS = re.compile(r"^\s*(?P<fn>label_values|label_names|metrics|query_result)\s*\((?P<arg>.*)\)\s*$",
                                 re.S)
@@ -35,8 +42,8 @@ class DashboardReadError(Exception):
 
 
 def read_json(path: Path) -> Compiled:
-    """A JSON dashboard file (or the API's `{"dashboard": ...}` envelope), with the line of each panel
-    and target; DashboardReadError when it cannot be read."""
+    """A JSON dashboard file (a dashboard, the API's envelope, or a Grafana dashboard resource), with the
+    line of each of its values; DashboardReadError when it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
         doc = json.loads(text)
@@ -48,54 +55,106 @@ def read_json(path: Path) -> Compiled:
         raise DashboardReadError(1, 1, f"cannot read the file: {exc.strerror}") from None
     if not isinstance(doc, dict):
         raise DashboardReadError(1, 1, "a dashboard is a JSON object")
-    if isinstance(doc.get("dashboard"), dict):  # the API's {"dashboard": {...}} envelope
-        doc = doc["dashboard"]
-    compiled = Compiled(doc)
-    compiled.lines.update(_json_lines(text))
+    return from_document(doc, json_positions(text))
+
+
+def from_document(doc: dict, positions: dict[str, tuple[int, int, str | None]] | None = None) -> Compiled:
+    """The dashboard a parsed JSON document holds. `positions` (JSON pointer in the document -> line,
+    column and, for strings, the raw token) place findings; embedded documents may pass positions in
+    the file that embeds them."""
+    positions = positions or {}
+    prefix = ""
+    inputs: dict[str, str] = {}
+    if isinstance(doc.get("dashboard"), dict):  # the API's {"dashboard": {...}, "inputs": [...]} envelope
+        inputs.update(import_inputs(doc.get("inputs")))
+        doc, prefix = doc["dashboard"], "/dashboard"
+    version = resources.api_version(doc)
+    if version is not None and resources.is_v2(doc):
+        classic, where = resources.v2_to_classic(doc)
+        compiled = Compiled(classic, form="v2")
+        for pointer, source in where.items():
+            _place(compiled, pointer, positions.get(prefix + source))
+        compiled.notes.append(("", f"a Grafana v2 dashboard resource ({resources.API_GROUP}{version}): obslint "
+                                   "checks its queries, panel titles, units, datasources and variables; its layout "
+                                   "and schema are not checked"))
+        return compiled
+    if version is not None:  # v0/v1: the classic model in `spec`, the uid in metadata.name
+        uid = resources.uid(doc)
+        doc, prefix = dict(doc["spec"]), prefix + "/spec"
+        if uid is not None and not doc.get("uid"):
+            doc["uid"] = uid
+    inputs.update(import_inputs(doc.get("__inputs")))
+    compiled = Compiled(doc, inputs=inputs)
+    cut = len(prefix)
+    for pointer, position in positions.items():
+        if pointer.startswith(prefix) and (len(pointer) == cut or pointer[cut] == "/"):
+            _place(compiled, pointer[cut:], position)
     return compiled
 
 
-def _json_lines(text: str) -> dict[str, int]:
-    """Lines of panels and targets of a JSON dashboard (JSON read as YAML keeps positions)."""
-    from obslint import yamlload
-    from obslint.yamlload import MapNode, SeqNode
-
-    try:
-        documents = yamlload.load_documents(text, 2_000_000)
-    except yamlload.YamlError:
-        return {}
-    root = documents[0].root if documents else None
-    lines: dict[str, int] = {}
-    if isinstance(root, MapNode) and isinstance(root.get("dashboard"), MapNode):
-        root = root.get("dashboard")
-
-    def walk(node, pointer: str, depth: int) -> None:
-        if isinstance(node, MapNode):
-            lines[pointer] = node.line
-            if depth > 6:
-                return
-            for key, value in node.items:
-                walk(value, f"{pointer}/{key.text}", depth + 1)
-        elif isinstance(node, SeqNode):
-            lines[pointer] = node.line
-            for i, item in enumerate(node.items):
-                walk(item, f"{pointer}/{i}", depth + 1)
-        elif node is not None:
-            lines[pointer] = node.line
-
-    walk(root, "", 0)
-    return lines
+def _place(compiled: Compiled, pointer: str, position) -> None:
+    if position is None:
+        return
+    line, column, raw = position
+    compiled.lines[pointer] = line
+    if raw is not None:
+        compiled.strings[pointer] = (line, column, raw)
 
 
-def queries(doc: dict, config: Config):
-    """(pointer of the target, panel, parsed PromQL) for every panel query that parses once Grafana's
-    variables are substituted."""
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+
+def json_positions(text: str) -> dict[str, tuple[int, int, str | None]]:
+    """Every value of a (valid) JSON text by JSON pointer: its line, column and, for strings, the token as
+    written (to place a character inside it)."""
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    positions: dict[str, tuple[int, int, str | None]] = {}
+    stack: list[list] = []  # [pointer, is_object, key or index, expecting a key]
+
+    def where(offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(newlines, offset)
+        start = newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
+
+    for m in _JSON_TOKEN.finditer(text):
+        token = m.group()
+        first = token[0]
+        if first in ",:":
+            if first == "," and stack:
+                top = stack[-1]
+                if top[1]:
+                    top[3] = True
+                else:
+                    top[2] += 1
+            continue
+        if first in "}]":
+            if stack:
+                stack.pop()
+            continue
+        if stack and stack[-1][1] and stack[-1][3]:  # a key
+            stack[-1][2] = token[1:-1] if "\\" not in token else json.loads(token)
+            stack[-1][3] = False
+            continue
+        pointer = f"{stack[-1][0]}/{stack[-1][2]}" if stack else ""
+        line, column = where(m.start())
+        positions[pointer] = (line, column, token if first == '"' else None)
+        if first == "{":
+            stack.append([pointer, True, None, True])
+        elif first == "[":
+            stack.append([pointer, False, 0, False])
+    return positions
+
+
+def queries(doc: dict, config: Config, inputs: dict[str, str] | None = None):
+    """(pointer of the target, panel, parsed PromQL) for every PromQL panel query (by its datasource) that
+    parses once Grafana's variables are substituted."""
     from obslint.promql.parse import parse_expr
 
+    languages = Languages(doc, inputs)
     for pointer, panel in iter_panels(doc):
         for i, target in enumerate(panel.get("targets") or []):
             expr = target.get("expr") if isinstance(target, dict) else None
-            if isinstance(expr, str) and expr.strip():
+            if isinstance(expr, str) and expr.strip() and languages.of_target(panel, target) == PROMQL:
                 parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
                 if parsed.ok:
                     yield f"{pointer}/targets/{i}", panel, parsed
@@ -109,8 +168,11 @@ def series_read(doc: dict, config: Config) -> set[str]:
     names: set[str] = set()
     for _, _, parsed in queries(doc, config):
         names |= names_in(parsed)
+    languages = Languages(doc)
     for variable in (doc.get("templating") or {}).get("list") or []:
-        query = variable.get("query") if isinstance(variable, dict) else None
+        if not isinstance(variable, dict) or languages.of_variable(variable) != PROMQL:
+            continue
+        query = variable.get("query")
         query = query.get("query") if isinstance(query, dict) else query
         m = VARIABLE_FUNCTIONS.match(query) if isinstance(query, str) else None
         if m is not None:
