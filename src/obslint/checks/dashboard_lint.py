@@ -686,10 +686,11 @@ class GridPosition(DashboardCheck):
 
 @register
 class DashboardDuplicate(DashboardCheck):
-    """Finds two dashboards of the project with the same uid or the same title.
+    """Finds two dashboards of the project with the same uid, or with the same title in the same folder (the
+    same directory: dashboards of different folders may share a title).
 
     Why: Grafana's provisioning keeps one of them, flipping between the two on every reload
-    ("the same UID is used more than once").
+    ("the same UID is used more than once", "the same 'title' is used more than once").
 
     Bad:
     ```python
@@ -1376,19 +1377,22 @@ def _grid(doc: dict, add) -> None:
 
 @runs("dashboards", DashboardDuplicate)
 def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
-    """Duplicate uids and titles across the project's dashboards (Grafana flips between them)."""
+    """Duplicate uids across the project's dashboards, and duplicate titles in one folder (Grafana flips
+    between them). A dashboard's folder is its file's directory, as the provisioning of files by their
+    folder structure and `obslint build`'s folder annotation have it."""
     for key in ("uid", "title"):
-        first: dict[str, Dashboard] = {}
+        first: dict[tuple, Dashboard] = {}
         for dashboard in dashboards:
             value = dashboard.compiled.doc.get(key)
             if not isinstance(value, str) or not value:
                 continue
-            if value in first:
-                other = first[value]
+            where = (value,) if key == "uid" else (value, dashboard.path.parent)
+            if where in first:
+                other = first[where]
                 collectors.get(dashboard.shown, None).add(
                     DashboardDuplicate, dashboard.compiled.line_of(""), 1,
                     f"{key} `{value}` is also the {key} of a dashboard in {other.shown}:{other.compiled.line_of('')}")
             else:
-                first[value] = dashboard
+                first[where] = dashboard
 
 
