@@ -1082,7 +1082,8 @@ def lint(dashboard: Dashboard, collector: Collector) -> None:
         if macros.is_builtin(name) or name in variables or name in languages.inputs or (name, pointer) in reported:
             continue
         reported.add((name, pointer))
-        add(VariableUndefined, pointer, f"`${name}` is used but the dashboard defines no variable `{name}`"
+        use = f"the panel repeats over `{name}`" if pointer.endswith("/repeat") else f"`${name}` is used"
+        add(VariableUndefined, pointer, f"{use} but the dashboard defines no variable `{name}`"
                                         + (" (nor an import input)" if name.startswith(("DS_", "VAR_")) else ""))
     mentioned = _mentioned(doc)
     for i, variable in listed:
