@@ -326,3 +326,86 @@ def test_titles_clash_in_one_folder_uids_everywhere(tmp_path):
     clashes = sorted((Path(f.path).parent.name, f.message.split("`")[0].strip()) for f in found)
     # the same title in folder b; the same uid in a and c; the same title in a and b (or c) is fine
     assert clashes == [("b", "title"), ("c", "uid")]
+
+
+# --- every check on both forms: grafanalib, and the JSON it compiles to --------------------------------
+
+def _python_examples():
+    from obslint.checks.base import examples
+    from obslint.checks.dashboard_lint import DashboardCheck
+    from obslint.checks.registry import all_checks
+
+    for check in all_checks():
+        if issubclass(check, DashboardCheck) and check.code not in PYTHON_ONLY:
+            for i, example in enumerate(examples(check)):
+                if not example.text.lstrip().startswith("{"):
+                    yield pytest.param(check, example, id=f"{check.code}-{'good' if example.good else 'bad'}{i}")
+
+
+# what only a Python file can do: fail to run (D001: a JSON file that does not parse is tested apart), print
+PYTHON_ONLY = {"D001", "D018"}
+
+
+@pytest.mark.parametrize("check,example", list(_python_examples()))
+def test_each_grafanalib_example_says_the_same_as_the_json_it_compiles_to(tmp_path, check, example):
+    from obslint.dashboards.sandbox import run_files
+
+    config = Config(root=tmp_path)
+    source = tmp_path / "dashboards_py" / "example.py"
+    source.parent.mkdir()
+    source.write_text(example.text, encoding="utf-8")
+    [outcome] = run_files([source], config.sandbox, config.dashboard_schema_version)
+    assert outcome.error is None and outcome.dashboards
+    folder = tmp_path / "exported"
+    folder.mkdir()
+    paths = []
+    for i, (doc, _) in enumerate(outcome.dashboards):
+        paths.append(folder / f"example{i}.json")
+        paths[-1].write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    from_python = {f.code for f in lint_paths([source], config)}
+    from_json = {f.code for f in lint_paths(paths, config)}
+    assert (check.code in from_python) == (check.code in from_json) == (not example.good)
+
+
+def test_a_json_dashboard_that_does_not_parse_is_a_load_error_at_its_place(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"title": "API",\n "panels": [}\n', encoding="utf-8")
+    [finding] = lint_paths([path], Config(root=tmp_path))
+    assert (finding.code, finding.line, finding.column) == ("D001", 2, 13)
+
+
+LEGACY_GRAFANALIB = '''from grafanalib.core import (Dashboard, GaugePanel, Graph, Row, Target, Template, Templating,
+                             Threshold)
+
+dashboard = Dashboard(
+    title="API", uid="api", templating=Templating(list=[{variables}]),
+    rows=[Row(panels=[
+        Graph(title="Requests", dataSource={datasource},
+              targets=[Target(expr="sum(rate(http_requests_total[$__rate_interval]))", refId="")]),
+        GaugePanel(title="Load", dataSource={datasource}, format="percent",
+                   thresholds=[Threshold("green", 0, 0.0), Threshold("red", 1, 80.0)],
+                   targets=[Target(expr="avg(node_load1)")]),
+    ])],
+)
+'''
+
+
+def test_grafanalib_dashboards_without_a_datasource_variable_and_without_migration_hints(tmp_path):
+    # grafanalib writes schemaVersion 12, legacy rows, empty refIds, a threshold base step with a value:
+    # obslint compiles that to the modern model itself, so nothing is left for Grafana to migrate
+    fixed = LEGACY_GRAFANALIB.format(variables="", datasource='"Prometheus"')
+    root = tmp_path / "fixed"
+    (root / "dashboards_py").mkdir(parents=True)
+    (root / "dashboards_py" / "api.py").write_text(fixed, encoding="utf-8")
+    found = lint_paths([root], Config(root=root))
+    assert not of(found, "D020") and not of(found, "D021")
+    [missing] = of(found, "D003")
+    assert missing.line == 4  # dashboard = Dashboard(
+
+    templated = LEGACY_GRAFANALIB.format(
+        variables='Template(name="datasource", type="datasource", query="prometheus")', datasource="None")
+    root = tmp_path / "templated"
+    (root / "dashboards_py").mkdir(parents=True)
+    (root / "dashboards_py" / "api.py").write_text(templated, encoding="utf-8")
+    found = lint_paths([root], Config(root=root))
+    assert not of(found, "D003") and not of(found, "D020") and errors(found) == []
