@@ -409,3 +409,134 @@ def test_grafanalib_dashboards_without_a_datasource_variable_and_without_migrati
     (root / "dashboards_py" / "api.py").write_text(templated, encoding="utf-8")
     found = lint_paths([root], Config(root=root))
     assert not of(found, "D003") and not of(found, "D020") and errors(found) == []
+
+
+# --- ../shared/specs/real-world.md, class 4 (dashboards Grafana loads, refused) and 7 (a missing uid) ------
+
+def modern() -> dict:
+    """A dashboard with nothing to say about it."""
+    return {"title": "API", "uid": "api", "schemaVersion": 39,
+            "templating": {"list": [{"name": "datasource", "type": "datasource", "query": "prometheus"},
+                                    {"name": "job", "type": "query", "query": "label_values(up, job)",
+                                     "datasource": {"type": "prometheus", "uid": "${datasource}"}}]},
+            "panels": [{"type": "stat", "title": "Requests", "id": 1, "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0},
+                        "fieldConfig": {"defaults": {"unit": "reqps", "thresholds": {"mode": "absolute", "steps": [
+                            {"color": "green", "value": None}, {"color": "red", "value": 80}]}}, "overrides": []},
+                        "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                        "targets": [{"refId": "A", "expr": 'sum(rate(http_requests_total{job=~"$job"}'
+                                                           '[$__rate_interval]))'}]}]}
+
+
+def _panel0(doc: dict) -> dict:
+    return doc["panels"][0]
+
+
+def _string_datasource(doc):
+    _panel0(doc)["datasource"] = "Prometheus"
+
+
+def _null_datasource(doc):
+    _panel0(doc)["datasource"] = None
+
+
+def _no_refid(doc):
+    del _panel0(doc)["targets"][0]["refId"]
+
+
+def _no_schema_version(doc):
+    del doc["schemaVersion"]
+
+
+def _legacy_rows(doc):
+    panel = doc.pop("panels")[0]
+    del panel["gridPos"]
+    doc.update(schemaVersion=14, rows=[{"title": "Traffic", "height": "250px", "panels": [dict(panel, span=6)]}])
+
+
+def _threshold_base_steps(doc):
+    steps = _panel0(doc)["fieldConfig"]["defaults"]["thresholds"]["steps"]
+    steps[0]["value"] = "null"  # what grafanalib writes; `0` is as common
+    doc["panels"].append(copy.deepcopy(_panel0(doc)))
+    doc["panels"][1].update(id=2, gridPos={"h": 8, "w": 12, "x": 12, "y": 0})
+    doc["panels"][1]["fieldConfig"]["defaults"]["thresholds"]["steps"] = ""  # grafanalib's Stat() without any
+
+
+def _api_import_wrapper(doc):
+    _panel0(doc)["datasource"] = {"type": "prometheus", "uid": "${DS_PROMETHEUS}"}  # the import's input
+    return {"dashboard": doc, "overwrite": True, "folderUid": "ops",
+            "inputs": [{"name": "DS_PROMETHEUS", "type": "datasource", "pluginId": "prometheus", "value": "prom"}]}
+
+
+def _kubernetes_resource(doc):
+    uid = doc.pop("uid")
+    return {"apiVersion": "dashboard.grafana.app/v1beta1", "kind": "Dashboard",
+            "metadata": {"name": uid, "annotations": {"grafana.app/folder": "ops"}}, "spec": doc}
+
+
+def _loki_panel(doc):
+    doc["templating"]["list"].append({"name": "logs", "type": "datasource", "query": "loki"})
+    _panel0(doc)["datasource"] = {"type": "loki", "uid": "${logs}"}
+    _panel0(doc)["targets"][0]["expr"] = 'sum(count_over_time({job=~"$job"} |= "error" | json [$__auto]))'
+
+
+def _sql_panel(doc):
+    _panel0(doc)["datasource"] = {"type": "grafana-postgresql-datasource", "uid": "pg"}
+    _panel0(doc)["targets"][0] = {"refId": "A", "format": "time_series", "rawQuery": True, "expr": "",
+                                  "rawSql": "SELECT $__timeGroup(ts, $__interval) AS time, count(*) FROM requests "
+                                            "WHERE $__timeFilter(ts) GROUP BY 1 ORDER BY 1"}
+    doc["templating"]["list"].append({"name": "service", "type": "query", "query": "SELECT DISTINCT service FROM "
+                                      "requests", "datasource": {"type": "grafana-postgresql-datasource", "uid": "pg"}})
+    _panel0(doc)["title"] = "Requests of $service"
+
+
+def _capture_group(doc):
+    _panel0(doc)["targets"][0]["expr"] = \
+        'sum by (pod) (label_replace(up{job=~"$job"}, "pod", "$1", "instance", "(.*):.*"))'
+
+
+def _inputs_placeholder(doc):
+    doc["__inputs"] = [{"name": "DS_PROMETHEUS", "label": "Prometheus", "type": "datasource",
+                        "pluginId": "prometheus", "pluginName": "Prometheus"}]
+    doc["templating"]["list"].pop(0)
+    doc["templating"]["list"][0]["datasource"] = "${DS_PROMETHEUS}"
+    _panel0(doc)["datasource"] = "${DS_PROMETHEUS}"
+
+
+def _apostrophe_in_a_comment(doc):
+    _panel0(doc)["targets"][0]["expr"] = \
+        "# the user's requests\nsum(rate(http_requests_total{job=~\"$job\"}[$__rate_interval]))"
+
+
+def _no_uid(doc):
+    del doc["uid"]
+
+
+@pytest.mark.parametrize("change,said", [
+    (_string_datasource, ("D020", "given by name")),
+    (_null_datasource, ("D004", "default datasource")),
+    (_no_refid, ("D020", "no refId")),
+    (_no_schema_version, ("D020", "no schemaVersion")),
+    (_legacy_rows, ("D020", "legacy `rows`")),
+    (_threshold_base_steps, ("D020", 'base step has a value ("null")')),
+    (_api_import_wrapper, ("D004", "import input")),
+    (_kubernetes_resource, None),
+    (_loki_panel, None),
+    (_sql_panel, None),
+    (_capture_group, None),
+    (_inputs_placeholder, ("D004", "import input")),
+    (_apostrophe_in_a_comment, None),
+    (_no_uid, ("D016", "no uid")),
+], ids=lambda value: value.__name__.strip("_") if callable(value) else "")
+def test_what_grafana_loads_gets_no_error(tmp_path, change, said):
+    """Each way of writing a dashboard that Grafana loads and main refused (real-world.md, classes 4 and 7):
+    no error; what is worth saying is a hint or a warning."""
+    clean = lint_file(tmp_path, "", modern(), "api.json")
+    assert clean == []
+    doc = modern()
+    doc = change(doc) or doc
+    found = lint_file(tmp_path, "", doc, "api.json")
+    assert errors(found) == []
+    if said is not None:
+        code, text = said
+        assert any(text in f.message for f in of(found, code)), [f.message for f in found]
+        assert all(f.severity < Severity.ERROR for f in of(found, code))

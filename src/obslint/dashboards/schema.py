@@ -13,6 +13,7 @@ Those load fine: they are hints, not errors. Messages name the JSON path.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 DEPRECATED_PANEL_TYPES = ("graph", "singlestat", "table-old", "grafana-piechart-panel", "grafana-worldmap-panel")
@@ -25,8 +26,8 @@ _DATASOURCE = {"type": ["object", "string", "null"],
 _GRIDPOS = {"type": ["object", "null"], "properties": {k: {"type": "integer"} for k in "hwxy"}}
 _STEP = {"type": "object", "required": ["color", "value"],
          "properties": {"color": {"type": "string"}, "value": {"type": ["number", "null"]}}}
-_BASE_STEP = {"type": "object", "required": ["color"],
-              "properties": {"color": {"type": "string"}, "value": {"type": ["number", "null"]}}}
+_BASE_STEP = {"type": "object", "required": ["color"],  # Grafana sets its value to -Infinity, whatever it is
+              "properties": {"color": {"type": "string"}}}
 _TARGET = {"type": "object",
            "properties": {"refId": {"type": ["string", "null"]}, "expr": {"type": "string"},
                           "datasource": _DATASOURCE}}
@@ -40,8 +41,9 @@ _PANEL = {
         "datasource": _DATASOURCE,
         "targets": {"type": "array", "items": _TARGET},
         "fieldConfig": {"type": "object", "properties": {"defaults": {"type": "object", "properties": {
-            "thresholds": {"type": "object", "properties": {"steps": {
-                "type": "array", "prefixItems": [_BASE_STEP], "items": _STEP}}},
+            "thresholds": {"type": "object", "properties": {"steps": {  # "" or null: Grafana takes no steps
+                "if": {"type": "array"}, "then": {"prefixItems": [_BASE_STEP], "items": _STEP},
+                "else": {"enum": ["", None]}}}},
             "unit": {"type": "string"}}}}},
         "panels": {"type": "array", "items": {"$ref": "#/$defs/panel"}},
     },
@@ -178,8 +180,8 @@ def migrations(doc: dict) -> list[tuple[str, str]]:
         steps = (((panel.get("fieldConfig") or {}).get("defaults") or {}).get("thresholds") or {}).get("steps") \
             if isinstance(panel.get("fieldConfig"), dict) else None
         if isinstance(steps, list) and steps and isinstance(steps[0], dict) \
-                and isinstance(steps[0].get("value"), (int, float)) and not isinstance(steps[0]["value"], bool):
-            bases.append((f"{pointer}/fieldConfig/defaults/thresholds/steps/0", steps[0]["value"]))
+                and steps[0].get("value") is not None:  # grafanalib writes the string "null"
+            bases.append((f"{pointer}/fieldConfig/defaults/thresholds/steps/0", json.dumps(steps[0]["value"])))
         if not from_rows and panel.get("type") != "row" and pointer.count("/") == 2:
             grid = panel.get("gridPos")
             if not isinstance(grid, dict):
