@@ -540,3 +540,35 @@ def test_what_grafana_loads_gets_no_error(tmp_path, change, said):
         code, text = said
         assert any(text in f.message for f in of(found, code)), [f.message for f in found]
         assert all(f.severity < Severity.ERROR for f in of(found, code))
+
+
+# --- what the real dashboards taught (monitoring-mixins, kubernetes/perf-tests) -----------------------------
+
+def test_an_undefined_variable_is_one_error_per_dashboard_and_a_repeat_over_one_a_warning(tmp_path):
+    doc = modern()
+    doc["panels"] += [dict(copy.deepcopy(_panel0(doc)), id=i, gridPos={"h": 8, "w": 12, "x": 12 * (i % 2), "y": 8 * i},
+                           title=f"P{i}") for i in range(2, 6)]
+    for panel in doc["panels"]:
+        panel["targets"][0]["expr"] = 'sum(rate(x_total{instance=~"${instance:pipe}"}[$__rate_interval]))'
+    doc["panels"][3]["repeat"] = "node"  # a panel repeated over no variable: shown once
+    found = lint_file(tmp_path, "", doc, "api.json")
+    [undefined] = errors(found)
+    assert undefined[0] == "D011" and "`$instance` is used (5 places; the first here)" in undefined[2]
+    text = (tmp_path / "api.json").read_text().splitlines()
+    assert "${instance:pipe}" in text[undefined[1] - 1]  # the first panel's expr
+    [repeat] = [f for f in of(found, "D011") if f.severity == Severity.WARNING]
+    assert "repeats over `node`" in repeat.message and '"repeat": "node"' in text[repeat.line - 1]
+
+
+@pytest.mark.parametrize("grid,shown", [
+    ({"h": 6, "w": 18, "x": 12, "y": 1}, "ends at column 30 (x + w > 24); Grafana shows it at x=6, 18 wide"),
+    ({"h": 6, "w": 30, "x": 0, "y": 1}, "ends at column 30 (x + w > 24); Grafana shows it at x=0, 24 wide"),
+    ({"h": 6, "w": 6, "x": -2, "y": 1}, "starts at x=-2; Grafana shows it at x=0, 24 wide"),
+])
+def test_a_panel_past_the_grid_is_moved_as_grafana_moves_it(tmp_path, grid, shown):
+    doc = modern()
+    _panel0(doc)["gridPos"] = grid  # karpenter-perf's "Cloud Provider Errors" is the first
+    found = lint_file(tmp_path, "", doc, "api.json")
+    assert errors(found) == []
+    [moved] = of(found, "D014")
+    assert moved.severity == Severity.WARNING and moved.message.endswith(shown)

@@ -494,6 +494,9 @@ class VariableUndefined(DashboardCheck):
     placeholders declared in `__inputs` (`${DS_PROMETHEUS}`) and regex capture groups (`$1` in
     label_replace()) are not variables the dashboard must define.
 
+    A panel or row repeated over a variable the dashboard does not define is a warning: Grafana shows it
+    once. Each variable is reported once per dashboard, at its first use, with the number of places.
+
     Why: Grafana sends `$job` to Prometheus literally; the panel shows no data.
 
     Bad:
@@ -637,8 +640,9 @@ class VariableQuery(DashboardCheck):
 
 @register
 class GridPosition(DashboardCheck):
-    """Finds panels that reach past the 24 grid columns (x + w > 24), an error, or that overlap, a warning
-    (Grafana moves the later panel down, as generated dashboards that only order their panels expect).
+    """Finds panels that reach past the 24 grid columns (x + w > 24: Grafana's grid moves the panel left
+    until it fits, and a panel wider than the grid to full width) or that overlap (Grafana moves the
+    later panel down, as generated dashboards that only order their panels expect).
 
     Why: Grafana moves such panels around on load, so the layout differs from the code and changes
     between Grafana versions.
@@ -682,6 +686,7 @@ class GridPosition(DashboardCheck):
 
     code = "D014"
     name = "grid-position"
+    severity = Severity.WARNING
 
 
 @register
@@ -1077,14 +1082,20 @@ def lint(dashboard: Dashboard, collector: Collector) -> None:
             context.used.extend((ref, "/links") for field in ("url", "title")
                                 for ref in macros.references(_text(link.get(field))))
     context.used.extend((ref, "") for ref in macros.references(_text(doc.get("title"))))
-    reported = set()
+    undefined: dict[tuple[str, bool], list[str]] = {}  # (name, in a repeat) -> pointers, in order
     for name, pointer in context.used:
-        if macros.is_builtin(name) or name in variables or name in languages.inputs or (name, pointer) in reported:
+        if not (macros.is_builtin(name) or name in variables or name in languages.inputs):
+            places = undefined.setdefault((name, pointer.endswith("/repeat")), [])
+            if pointer not in places:
+                places.append(pointer)
+    for (name, repeat), places in undefined.items():
+        more = f" ({len(places)} places; the first here)" if len(places) > 1 else ""
+        if repeat:  # Grafana shows the panel once, unrepeated
+            add(VariableUndefined, places[0], f"the panel repeats over `{name}`{more} but the dashboard defines no "
+                                              f"variable `{name}`: Grafana shows it once", Severity.WARNING)
             continue
-        reported.add((name, pointer))
-        use = f"the panel repeats over `{name}`" if pointer.endswith("/repeat") else f"`${name}` is used"
-        add(VariableUndefined, pointer, f"{use} but the dashboard defines no variable `{name}`"
-                                        + (" (nor an import input)" if name.startswith(("DS_", "VAR_")) else ""))
+        add(VariableUndefined, places[0], f"`${name}` is used{more} but the dashboard defines no variable `{name}`"
+                                          + (" (nor an import input)" if name.startswith(("DS_", "VAR_")) else ""))
     mentioned = _mentioned(doc)
     for i, variable in listed:
         name = variable["name"]
@@ -1350,8 +1361,8 @@ def _variable(pointer: str, variable: dict, context: _Context) -> None:
 
 
 def _grid(doc: dict, add) -> None:
-    """gridPos beyond the 24 columns (an error), and panels that overlap (a warning: Grafana moves the later
-    one down); top level only, rows' own panels apart."""
+    """gridPos beyond the 24 columns (Grafana moves the panel left) and panels that overlap (Grafana moves
+    the later one down); top level only, rows' own panels apart."""
     placed = []
     panels = doc.get("panels")
     for i, panel in enumerate(panels if isinstance(panels, list) else []):
@@ -1361,15 +1372,20 @@ def _grid(doc: dict, add) -> None:
         pointer = f"/panels/{i}"
         if panel.get("type") == "row":
             grid = {**grid, "x": 0, "w": 24, "h": 1}  # Grafana draws a row across the grid, one unit high
-        elif grid["x"] + grid["w"] > 24:
-            add(GridPosition, pointer, f"panel `{panel.get('title', '')}` ends at column {grid['x'] + grid['w']} "
-                                       "(x + w > 24)")
+        elif grid["w"] > 0 and (grid["x"] < 0 or grid["x"] + grid["w"] > 24):  # moved as Grafana's grid does
+            x, w = max(0, 24 - grid["w"]), min(grid["w"], 24)
+            x, w = (0, 24) if grid["x"] + grid["w"] <= 24 or grid["w"] > 24 else (x, w)
+            where = f"ends at column {grid['x'] + grid['w']} (x + w > 24)" if grid["x"] >= 0 \
+                else f"starts at x={grid['x']}"
+            add(GridPosition, pointer,
+                f"panel `{panel.get('title', '')}` {where}; Grafana shows it at x={x}, {w} wide")
+            grid = {**grid, "x": x, "w": w}
         for other_pointer, other, title in placed:
             if grid["x"] < other["x"] + other["w"] and other["x"] < grid["x"] + grid["w"] \
                     and grid["y"] < other["y"] + other["h"] and other["y"] < grid["y"] + grid["h"]:
                 add(GridPosition, pointer,
                     f"panel `{panel.get('title', '')}` overlaps panel `{title}` ({other_pointer}); Grafana moves it "
-                    "down, so the layout is not the one written", Severity.WARNING)
+                    "down, so the layout is not the one written")
                 break
         placed.append((pointer, grid, panel.get("title", "")))
 

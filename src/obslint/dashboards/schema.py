@@ -19,7 +19,6 @@ from functools import lru_cache
 DEPRECATED_PANEL_TYPES = ("graph", "singlestat", "table-old", "grafana-piechart-panel", "grafana-worldmap-panel")
 GRID_MIGRATION = 16  # the schemaVersion from which legacy rows are no longer laid out
 NAME_MIGRATION = 33  # the schemaVersion from which datasources are {type, uid} references
-GRID_COLUMNS = 24
 
 _DATASOURCE = {"type": ["object", "string", "null"],
                "properties": {"type": {"type": ["string", "null"]}, "uid": {"type": ["string", "null"]}}}
@@ -127,15 +126,13 @@ def problems(doc) -> list[tuple[str, str]]:
             found.append((f"{pointer}/gridPos", f"{pointer}/gridPos: null: Grafana cannot place the panel"))
         if panel.get("type") == "row" or not isinstance(grid, dict):
             continue  # Grafana draws rows across the whole grid, whatever their gridPos says
-        bounds = {"h": (1, None), "w": (1, GRID_COLUMNS), "x": (0, GRID_COLUMNS - 1), "y": (0, None)}
-        for key, (low, high) in bounds.items():
+        for key, low in (("h", 1), ("w", 1), ("y", 0)):  # x out of the 24 columns: grid-position (D014)
             value = grid.get(key)
             if not isinstance(value, int) or isinstance(value, bool):
                 continue
-            if value < low or (high is not None and value > high):
-                limit = f"{low} to {high}" if high is not None else f"at least {low}"
+            if value < low:
                 found.append((f"{pointer}/gridPos/{key}",
-                              f"{pointer}/gridPos/{key}: {value} is outside the grid ({key} is {limit})"))
+                              f"{pointer}/gridPos/{key}: {value} is outside the grid ({key} is at least {low})"))
     found.sort(key=lambda item: _order(item[0]))
     return found
 
