@@ -102,3 +102,40 @@ def test_non_prometheus_targets_of_grafanalib_dashboards_are_not_promql(tmp_path
     for name in ("example-elasticsearch.dashboard.py", "example.dashboard-with-sql.py"):
         found = lint_copies(tmp_path / name, EXAMPLES / name)
         assert [f for f in found if f.severity == Severity.ERROR] == []
+
+
+COPIED = '''import copy
+from copy import deepcopy
+
+from grafanalib.core import Dashboard, Graph, Row, Target
+
+PANELS = [
+    Graph(title="A", targets=[Target(expr="rate(a_total[5m])")]),
+    Graph(title="B", targets=[Target(expr="rate(b_total[5m])")]),
+]
+
+
+def secondary(panels):  # kubernetes/perf-tests' master-comparison.dashboard.py does this
+    out = []
+    for panel in panels:
+        out.append(deepcopy(panel))
+        shifted = copy.copy(panel)
+        shifted.title = "[SECONDARY] " + panel.title
+        out.append(shifted)
+    return out
+
+
+dashboard = Dashboard(
+    title="Copies", uid="copies",
+    rows=[Row(panels=secondary(PANELS))],
+).auto_panel_ids()
+'''
+
+
+def test_panels_copied_by_the_users_code_keep_the_line_that_built_them(tmp_path):
+    root = dashboard_project(tmp_path, {"copies.py": COPIED})
+    found = lint_paths([root], Config(root=root))
+    lines = COPIED.splitlines()
+    rates = sorted((f.line, f.message.split("`")[1]) for f in found if f.code == "D009")
+    assert rates == [(7, "A"), (7, "[SECONDARY] A"), (8, "B"), (8, "[SECONDARY] B")]
+    assert lines[6].strip().startswith('Graph(title="A"')

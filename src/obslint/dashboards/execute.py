@@ -64,8 +64,11 @@ def _recording(path: Path, loaded: LoadedFile):
     call starts. So does an instance of the user's own attrs subclasses of grafanalib classes (`@attr.s
     class Graph(g.Graph)`: attrs writes them an `__init__` of their own). grafanalib rebuilds objects with
     attr.evolve, when a legacy Row spreads its panels' spans, when Dashboard.auto_panel_ids() numbers
-    panels, when panels number their targets: a copy keeps the line of the object it was made from, not
-    the line of the Row or of the call that copied it."""
+    panels, when panels number their targets; the user's code copies them with copy.deepcopy() (a
+    "secondary" copy of each panel): a copy keeps the line of the object it was made from, not the line
+    of the Row or of the call that copied it."""
+    import copy as copying
+
     import attr
 
     target = str(path.resolve())
@@ -117,6 +120,33 @@ def _recording(path: Path, loaded: LoadedFile):
             return lambda cls: adopt(result(cls))  # @attr.s(...) with options: the decorator it returns
         return decorator
 
+    deepcopy, shallow = copying.deepcopy, copying.copy
+
+    depth = [0]
+
+    def deepcopied(value, memo=None, *args):
+        memo = {} if memo is None else memo
+        depth[0] += 1  # the copy module calls deepcopy() again for every member: look at the memo once
+        try:
+            result = deepcopy(value, memo, *args)
+        finally:
+            depth[0] -= 1
+        if depth[0]:
+            return result
+        for key, copied in list(memo.items()):  # id(original) -> its copy (and memo's own keep-alive list)
+            if key in loaded.origins and id(copied) not in loaded.origins and key != id(memo):
+                loaded.origins[id(copied)] = loaded.origins[key]
+                loaded.keep.append(copied)
+        return result
+
+    def copied(value):
+        result = shallow(value)
+        if id(value) in loaded.origins and result is not value:
+            loaded.origins.setdefault(id(result), loaded.origins[id(value)])
+            loaded.keep.append(result)
+        return result
+
+    copying.deepcopy, copying.copy = deepcopied, copied
     modules = [m for m in (sys.modules.get("attr"), sys.modules.get("attrs")) if m is not None]
     saved = [(m, name, getattr(m, name)) for m in modules for name in ("evolve", *ATTRS_DECORATORS)
              if hasattr(m, name)]
@@ -125,6 +155,7 @@ def _recording(path: Path, loaded: LoadedFile):
     try:
         yield
     finally:
+        copying.deepcopy, copying.copy = deepcopy, shallow
         for cls, original in patched:
             cls.__init__ = original
         for module, name, original in saved:
