@@ -17,7 +17,14 @@ from obslint.core.findings import Severity
 from obslint.dashboards import macros, pysource, schema
 from obslint.dashboards.compiler import Compiled, iter_panels
 from obslint.dashboards.datasources import PROMQL, SPECIAL_UIDS, Languages
-from obslint.dashboards.model import VARIABLE_FUNCTIONS, Dashboard, DashboardReadError, read_json, split_last_comma
+from obslint.dashboards.model import (
+    VARIABLE_FUNCTIONS,
+    Dashboard,
+    DashboardReadError,
+    read_json,
+    split_last_comma,
+    subject_of,
+)
 from obslint.dashboards.units import is_unit
 from obslint.promql.counters import raw_counters
 
@@ -1052,7 +1059,7 @@ def lint(dashboard: Dashboard, collector: Collector) -> None:
     doc = compiled.doc
 
     def add(code, pointer: str, message: str, severity=None) -> None:
-        collector.add(code, compiled.line_of(pointer), 1, message, severity)
+        collector.add(code, compiled.line_of(pointer), 1, message, severity, subject_of(doc, pointer))
 
     for pointer, message in compiled.notes:
         add(DashboardForm, pointer, message)
@@ -1089,7 +1096,7 @@ def lint(dashboard: Dashboard, collector: Collector) -> None:
             if pointer not in places:
                 places.append(pointer)
     for (name, repeat), places in undefined.items():
-        more = f" ({len(places)} places; the first here)" if len(places) > 1 else ""
+        more = " (here first, and in other places)" if len(places) > 1 else ""  # a count would change its fingerprint
         if repeat:  # Grafana shows the panel once, unrepeated
             add(VariableUndefined, places[0], f"the panel repeats over `{name}`{more} but the dashboard defines no "
                                               f"variable `{name}`: Grafana shows it once", Severity.WARNING)
@@ -1113,7 +1120,7 @@ class _Context:
                  config: Config):
         self.compiled, self.languages, self.datasource_vars, self.config = compiled, languages, datasource_vars, config
         self.add = add  # (check, JSON pointer, message[, severity])
-        self.add_at = add_at  # (check, line, column, message)
+        self.add_at = add_at  # (check, line, column, message, severity, subject)
         self.used: list[tuple[str, str]] = []  # (variable, pointer) where Grafana substitutes it
         self.path: Path | None = None  # the dashboard's file
 
@@ -1277,7 +1284,7 @@ def _promql(expr: str, pointer: str, label: str, context: _Context):
         offset = to_original(problem.offset) if problem.offset is not None else None
         line, column = _position(context, pointer, offset)
         context.add_at(TargetPromql, line, column, f"{label}: the PromQL does not parse (variables substituted): "
-                                                  f"{problem.message}")
+                                                  f"{problem.message}", None, subject_of(context.compiled.doc, pointer))
         return None
     for node in parsed.nodes:
         if type(node).__name__ == "Call" and node.func.name in ("rate", "irate") and node.args \
@@ -1408,7 +1415,8 @@ def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
                 other = first[where]
                 collectors.get(dashboard.shown, None).add(
                     DashboardDuplicate, dashboard.compiled.line_of(""), 1,
-                    f"{key} `{value}` is also the {key} of a dashboard in {other.shown}:{other.compiled.line_of('')}")
+                    f"{key} `{value}` is also the {key} of a dashboard in {other.shown}:{other.compiled.line_of('')}",
+                    subject=subject_of(dashboard.compiled.doc, ""))
             else:
                 first[where] = dashboard
 
