@@ -572,3 +572,32 @@ def test_a_panel_past_the_grid_is_moved_as_grafana_moves_it(tmp_path, grid, show
     assert errors(found) == []
     [moved] = of(found, "D014")
     assert moved.severity == Severity.WARNING and moved.message.endswith(shown)
+
+
+def test_a_variables_boolean_refresh_is_migrated_below_schema_version_12(tmp_path):
+    doc = modern()  # percona/grafana-dashboards' misc/*.json: schemaVersion 8, "refresh": true
+    doc["templating"]["list"][1]["refresh"] = True
+    doc["schemaVersion"] = 8
+    found = lint_file(tmp_path, "", doc, "api.json")
+    assert errors(found) == [] and any("`refresh` true or false" in f.message for f in of(found, "D020"))
+    doc["schemaVersion"] = 39  # no migration runs: the variable never refreshes
+    [(code, _, message)] = errors(lint_file(tmp_path, "", doc, "api.json"))
+    assert code == "D002" and "/templating/list/1/refresh: true at schemaVersion 39" in message
+    doc["templating"]["list"][1]["refresh"] = False  # never, as 0 is
+    assert errors(lint_file(tmp_path, "", doc, "api.json")) == []
+
+
+@pytest.mark.parametrize("step,dead", [
+    ({"color": "red"}, "no value"),  # percona's Nodes_Overview: the last step of many stat panels
+    ({"color": "red", "value": "high"}, 'value "high"'),
+    ({"color": "red", "value": "80"}, None),  # Grafana compares it as the number
+    ({"color": "red", "value": None}, None),  # as 0
+])
+def test_a_threshold_step_without_a_number_never_applies(tmp_path, step, dead):
+    doc = modern()
+    _panel0(doc)["fieldConfig"]["defaults"]["thresholds"]["steps"].append(step)
+    found = lint_file(tmp_path, "", doc, "api.json")
+    assert errors(found) == []
+    warnings = [f.message for f in of(found, "D002") if f.severity == Severity.WARNING]
+    assert warnings == ([f"/panels/0/fieldConfig/defaults/thresholds/steps/2: the threshold step (red) has {dead}: "
+                         "Grafana never applies it"] if dead else [])

@@ -88,13 +88,15 @@ class DashboardLoadError(DashboardCheck):
 
 @register
 class DashboardSchema(DashboardCheck):
-    """Finds what breaks a dashboard in Grafana: a panel without a type, a gridPos outside the 24-column grid
-    (rows apart: Grafana draws them across it), legacy `rows` at schemaVersion 16 or later (Grafana lays rows
-    out only below 16), a threshold step after the base without a number, a variable without a name or of a
-    type Grafana does not know, values of the wrong JSON type.
+    """Finds what breaks a dashboard in Grafana: a panel without a type, a panel of no height or width or
+    above the grid (rows apart: Grafana draws them across it), legacy `rows` at schemaVersion 16 or later
+    (Grafana lays rows out only below 16), a variable without a name or of a type Grafana does not know, a
+    variable refreshing on `true` at schemaVersion 12 or later, values of the wrong JSON type. A threshold
+    step after the base without a number is a warning: the panel shows, but Grafana never applies that step.
 
     What Grafana fixes up by itself when it loads the dashboard (queries without a refId, no schemaVersion,
-    legacy rows below schemaVersion 16, datasources given by name, a base threshold step with a value) is
+    legacy rows below schemaVersion 16, datasources given by name, a base threshold step with a value, a
+    variable's `refresh: true` below schemaVersion 12) is
     not this check's: see dashboard-migration (D020).
 
     Why: Grafana loads such a dashboard half-broken (panels missing or piled up, queries not sent),
@@ -934,7 +936,8 @@ class DashboardMigration(DashboardCheck):
     names them A, B, ...), no schemaVersion (every migration runs), legacy `rows` below schemaVersion 16
     (laid out on the grid), datasources given by name (`"$datasource"`, `"Prometheus"`: resolved to
     `{type, uid}` references), a threshold base step with a value (the first step always starts at
-    -Infinity), a panel without gridPos (the default size). One finding per kind and dashboard, where it
+    -Infinity), a variable's `refresh` true or false below schemaVersion 12 (made 1 or 0), a panel without
+    gridPos (the default size). One finding per kind and dashboard, where it
     first occurs, with how many places have it.
 
     Why: nothing breaks, but the dashboard Grafana shows is not the JSON in the repository: every load
@@ -1066,6 +1069,8 @@ def lint(dashboard: Dashboard, collector: Collector) -> None:
     if compiled.form == "classic":
         for pointer, message in schema.problems(doc):
             add(DashboardSchema, pointer, message)
+        for pointer, message in schema.dead_steps(doc):  # the panel shows, without that colour
+            add(DashboardSchema, pointer, message, Severity.WARNING)
         for pointer, message in schema.migrations(doc):
             add(DashboardMigration, pointer, message)
     _uid(doc, add)

@@ -170,6 +170,30 @@ def _user_line(exc: BaseException, path: Path) -> int:
     return lines[-1] if lines else 1
 
 
+def _in_grafanalib(exc: BaseException) -> str:
+    """` (in grafanalib X.Y.Z)` when grafanalib itself raised: a project that pins another grafanalib
+    may build with its own."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames or "/grafanalib/" not in frames[-1].filename.replace("\\", "/"):
+        return ""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f" (in grafanalib {version('grafanalib')}, which obslint runs)"
+    except PackageNotFoundError:
+        return " (in grafanalib)"
+
+
+def _package_roots(path: Path) -> list[str]:
+    """The folders that hold the packages the file sits in (`pkg/sub/board.py` in `pkg/__init__.py`'s
+    tree: the folder above `pkg`), so `import pkg.util` works as it does once the project is installed."""
+    roots = []
+    for folder in path.resolve().parents:
+        if (folder / "__init__.py").is_file():
+            roots.append(str(folder.parent))
+    return roots
+
+
 def load_file(path: Path, output=None) -> LoadedFile:
     """Run `path`; what it prints goes to `output` (default: a string buffer kept in `loaded.output`)."""
     loaded = LoadedFile(path)
@@ -177,6 +201,8 @@ def load_file(path: Path, output=None) -> LoadedFile:
     modules_before = set(sys.modules)
     path_before = list(sys.path)
     sys.path.insert(0, directory)
+    roots = _package_roots(path)
+    sys.path.extend(r for r in roots if r not in sys.path)
     out = output if output is not None else io.StringIO()
     try:
         with _recording(path, loaded), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
@@ -187,13 +213,15 @@ def load_file(path: Path, output=None) -> LoadedFile:
         else:
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()[-1]
         column = (exc.offset or 1) if isinstance(exc, SyntaxError) else 1
-        loaded.error = LoadError(_user_line(exc, path), column, f"the file raised {detail}", type(exc))
+        loaded.error = LoadError(_user_line(exc, path), column, f"the file raised {detail}{_in_grafanalib(exc)}",
+                                 type(exc))
         return loaded
     finally:
         sys.path[:] = path_before
         for name in set(sys.modules) - modules_before:  # helper modules: fresh for the next file
             module = sys.modules.get(name)
-            if getattr(module, "__file__", None) and str(Path(module.__file__).resolve().parent) == directory:
+            where = str(Path(module.__file__).resolve().parent) if getattr(module, "__file__", None) else None
+            if where is not None and (where == directory or any(where.startswith(r + "/") for r in roots)):
                 del sys.modules[name]
         if isinstance(out, io.StringIO):
             loaded.output = out.getvalue()

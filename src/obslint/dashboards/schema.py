@@ -18,13 +18,14 @@ from functools import lru_cache
 
 DEPRECATED_PANEL_TYPES = ("graph", "singlestat", "table-old", "grafana-piechart-panel", "grafana-worldmap-panel")
 GRID_MIGRATION = 16  # the schemaVersion from which legacy rows are no longer laid out
+REFRESH_MIGRATION = 12  # the schemaVersion from which a variable's refresh is a number, not true/false
 NAME_MIGRATION = 33  # the schemaVersion from which datasources are {type, uid} references
 
 _DATASOURCE = {"type": ["object", "string", "null"],
                "properties": {"type": {"type": ["string", "null"]}, "uid": {"type": ["string", "null"]}}}
 _GRIDPOS = {"type": ["object", "null"], "properties": {k: {"type": "integer"} for k in "hwxy"}}
-_STEP = {"type": "object", "required": ["color", "value"],
-         "properties": {"color": {"type": "string"}, "value": {"type": ["number", "null"]}}}
+_STEP = {"type": "object", "required": ["color"],  # a step without a number: dead_steps()
+         "properties": {"color": {"type": "string"}}}
 _BASE_STEP = {"type": "object", "required": ["color"],  # Grafana sets its value to -Infinity, whatever it is
               "properties": {"color": {"type": "string"}}}
 _TARGET = {"type": "object",
@@ -64,7 +65,8 @@ SCHEMA = {
             "properties": {"name": {"type": "string", "minLength": 1},
                            "type": {"enum": ["query", "adhoc", "groupby", "constant", "datasource", "interval",
                                              "textbox", "custom", "system", "snapshot", "switch"]},
-                           "refresh": {"enum": [0, 1, 2]}, "hide": {"enum": [0, 1, 2, 3]}}}}}},
+                           "refresh": {"enum": [0, 1, 2, True, False]},  # true/false: before migration 12
+                           "hide": {"enum": [0, 1, 2, 3]}}}}}},
         "time": {"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}}},
         "refresh": {"type": ["string", "boolean"]},
         "tags": {"type": "array", "items": {"type": "string"}},
@@ -120,6 +122,11 @@ def problems(doc) -> list[tuple[str, str]]:
         found.append(("/rows", f"legacy `rows` at schemaVersion {version}: Grafana lays rows out only below "
                                f"schemaVersion {GRID_MIGRATION}, so none of their panels is shown; use panels "
                                "with gridPos (or the schemaVersion the rows were written for)"))
+    for pointer, value in _boolean_refreshes(doc):  # false means never, as 0 does
+        if value and version is not None and version >= REFRESH_MIGRATION:
+            found.append((pointer, f"{pointer}: true at schemaVersion {version}: Grafana turns it into 1 only below "
+                                   f"schemaVersion {REFRESH_MIGRATION}, so the variable never refreshes; use 1 (on "
+                                   "load) or 2 (on time range change)"))
     for pointer, panel, from_rows in _panels(doc):
         grid = panel.get("gridPos")
         if grid is None and "gridPos" in panel and not from_rows:  # rows' panels: migration 16 places them
@@ -139,6 +146,37 @@ def problems(doc) -> list[tuple[str, str]]:
 
 def _order(pointer: str) -> list:
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in pointer.split("/")]
+
+
+def dead_steps(doc: dict) -> list[tuple[str, str]]:
+    """(pointer, message) for each threshold step after the base whose value is not a number: Grafana
+    compares the field's value with it (`value >= step.value`), never true for a missing value or a
+    word, so the step never applies (null counts as 0; a number in a string is compared as the number)."""
+    found = []
+    for pointer, panel, _ in _panels(doc):
+        defaults = (panel.get("fieldConfig") or {}).get("defaults") if isinstance(panel.get("fieldConfig"), dict) \
+            else None
+        thresholds = defaults.get("thresholds") if isinstance(defaults, dict) else None
+        steps = thresholds.get("steps") if isinstance(thresholds, dict) else None
+        for i, step in enumerate(steps[1:] if isinstance(steps, list) else [], 1):
+            if not isinstance(step, dict):
+                continue
+            value = step.get("value")
+            if isinstance(value, bool) or not (value is None and "value" in step or isinstance(value, (int, float))
+                                               or isinstance(value, str) and _is_number(value)):
+                at = f"{pointer}/fieldConfig/defaults/thresholds/steps/{i}"
+                what = f"value {json.dumps(value)}" if "value" in step else "no value"
+                found.append((at, f"{at}: the threshold step ({step.get('color')}) has {what}: Grafana never "
+                                  "applies it"))
+    return found
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return bool(text.strip())
 
 
 def migrations(doc: dict) -> list[tuple[str, str]]:
@@ -189,6 +227,11 @@ def migrations(doc: dict) -> list[tuple[str, str]]:
                                  if isinstance(doc.get("templating"), dict) else []):
         if isinstance(variable, dict) and isinstance(variable.get("datasource"), str):
             names.append((f"/templating/list/{i}/datasource", variable["datasource"]))
+    refreshes = list(_boolean_refreshes(doc))
+    if refreshes and (version is None or version < REFRESH_MIGRATION):
+        found.append((refreshes[0][0], f"{_count(refreshes, 'variable has', 'variables have')} `refresh` true or "
+                                       "false: Grafana makes true 1 (on load) and false 0 (never) when it loads the "
+                                       f"dashboard (schema migration {REFRESH_MIGRATION})"))
     if refids:
         found.append((refids[0], f"{_count(refids, 'query has', 'queries have')} no refId: Grafana names them A, "
                                  "B, ... when it loads the dashboard"))
@@ -207,6 +250,15 @@ def migrations(doc: dict) -> list[tuple[str, str]]:
         found.append((partial_grid[0], f"{_count(partial_grid, 'gridPos lacks', 'gridPos lack')} h, w, x or y: "
                                        "Grafana fills in its defaults"))
     return found
+
+
+def _boolean_refreshes(doc: dict):
+    """(pointer, value) of the variables whose refresh is true or false (schemaVersion 11 and before)."""
+    templating = doc.get("templating")
+    variables = templating.get("list") if isinstance(templating, dict) else None
+    for i, variable in enumerate(variables if isinstance(variables, list) else []):
+        if isinstance(variable, dict) and isinstance(variable.get("refresh"), bool):
+            yield f"/templating/list/{i}/refresh", variable["refresh"]
 
 
 def _count(items: list, one: str, many: str) -> str:
