@@ -66,6 +66,8 @@ PROM_VAR = {"name": "datasource", "type": "datasource", "query": "prometheus"}
     ({"datasource": "${DS_LOKI}"}, {"expr": "up"}, LOGQL),
     ({"datasource": {"type": "grafana-postgresql-datasource", "uid": "pg"}}, {"rawSql": "SELECT 1"}, SQL),
     ({"datasource": "Loki"}, {"expr": "up"}, LOGQL),  # a pre-8.3 name that says which plugin
+    ({"datasource": "VictoriaMetrics"}, {"expr": "sum(rate(x))"}, OTHER),  # MetricsQL
+    ({"datasource": {"type": "victoriametrics-metrics-datasource", "uid": "vm"}}, {"expr": "rate(x)"}, OTHER),
     ({"datasource": "-- Grafana --"}, {"expr": "up"}, OTHER),
     ({"datasource": {"type": "tempo", "uid": "t"}}, {"query": "{ .a = 1 }"}, OTHER),
     # the datasource does not say: the fields do

@@ -364,8 +364,9 @@ class TargetPromql(DashboardCheck):
     else its panel's, read as Grafana reads it (a `{type, uid}` reference, a datasource name, a datasource
     variable and the plugin it picks, an import input and its `pluginId`); when that does not say, the
     query's fields do (`rawSql` is SQL; a LogQL pipeline such as `{job="x"} |= "error"` is Loki). Loki,
-    SQL, Tempo, Elasticsearch and other queries are not parsed as PromQL. In a JSON file the error is
-    reported at the line of the `expr` and the column inside it where the parser stopped.
+    SQL, Tempo, Elasticsearch, VictoriaMetrics (MetricsQL: a datasource plugin or name that says
+    VictoriaMetrics) and other queries are not parsed as PromQL. In a JSON file the error is reported at
+    the line of the `expr` and the column inside it where the parser stopped.
 
     Why: Grafana shows the parse error only when someone opens the dashboard, typically during an incident.
 

@@ -25,6 +25,7 @@ SPECIAL_UIDS = {"-- mixed --": MIXED, "-- grafana --": OTHER, "grafana": OTHER, 
                 "__expr__": OTHER}
 # plain datasource names (pre-8.3 dashboards name their datasource): what the name says, when it says
 _NAME_HINTS = ((re.compile(r"loki", re.I), LOGQL),
+               (re.compile(r"victoria|metricsql", re.I), OTHER),  # MetricsQL: more than PromQL parses
                (re.compile(r"prom|thanos|mimir|cortex", re.I), PROMQL),
                (re.compile(r"elastic|opensearch|influx|graphite|tempo|jaeger|zipkin|cloudwatch|stackdriver|"
                            r"azure|clickhouse|postgres|mysql|mssql|timescale|pyroscope|testdata", re.I), OTHER))
