@@ -319,12 +319,14 @@ def test_the_v2_form_keeps_the_lines_of_the_resource(tmp_path):
 
 def test_titles_clash_in_one_folder_uids_everywhere(tmp_path):
     doc = real(APACHE_V1)["spec"]
-    for folder, uid in (("a", "one"), ("b", "two"), ("b", "three"), ("c", "one")):
+    for folder, uid, title in (("a", "one", "API"), ("b", "two", "API"), ("b", "three", "API"), ("c", "one", "Web"),
+                               ("d", "one", "API")):
         (tmp_path / folder).mkdir(exist_ok=True)
-        (tmp_path / folder / f"{uid}.json").write_text(json.dumps(dict(doc, uid=uid)), encoding="utf-8")
+        (tmp_path / folder / f"{uid}.json").write_text(json.dumps(dict(doc, uid=uid, title=title)), encoding="utf-8")
     found = of(lint_paths(sorted(tmp_path.glob("*/*.json")), Config(root=tmp_path)), "D015")
     clashes = sorted((Path(f.path).parent.name, f.message.split("`")[0].strip()) for f in found)
-    # the same title in folder b; the same uid in a and c; the same title in a and b (or c) is fine
+    # the same title in folder b; the same uid in a and c; the same title in a and b is fine; d's is a copy of
+    # a's (the same title and uid: one dashboard shipped twice)
     assert clashes == [("b", "title"), ("c", "uid")]
 
 

@@ -702,7 +702,9 @@ class GridPosition(DashboardCheck):
 @register
 class DashboardDuplicate(DashboardCheck):
     """Finds two dashboards of the project with the same uid, or with the same title in the same folder (the
-    same directory: dashboards of different folders may share a title).
+    same directory: dashboards of different folders may share a title). A copy of one dashboard in another
+    file (the same title and the same uid, or no uid: a JSON file and the ConfigMap that embeds it, say) is
+    the same dashboard shipped in two forms, not a duplicate.
 
     Why: Grafana's provisioning keeps one of them, flipping between the two on every reload
     ("the same UID is used more than once", "the same 'title' is used more than once").
@@ -1052,6 +1054,17 @@ def load(path: Path, shown: str, config: Config, collector: Collector, outcome=N
     for line, message in outcome.compile_errors:
         collector.add(DashboardLoadError, line, 1, message)
     return [Dashboard(path, shown, Compiled(doc, lines)) for doc, lines in outcome.dashboards]
+
+
+def load_read(path: Path, shown: str, found, collector: Collector) -> list[Dashboard]:
+    """The dashboard the engine read from a file that holds it (a JSON file, a ConfigMap's data, a
+    Kubernetes resource): `found` is its Compiled form, or (line, column, message) when it could not be
+    read (reported here)."""
+    if isinstance(found, tuple):
+        line, column, message = found
+        collector.add(DashboardLoadError, line, column, message)
+        return []
+    return [Dashboard(path, shown, found)]
 
 
 # --- per dashboard -------------------------------------------------------------------------------
@@ -1405,6 +1418,11 @@ def _grid(doc: dict, add) -> None:
 
 # --- across dashboards ------------------------------------------------------------------------------
 
+def _copies(one: dict, other: dict) -> bool:
+    """Two files holding one dashboard: the same title and the same uid (or none)."""
+    return one.get("title") == other.get("title") and (one.get("uid") or None) == (other.get("uid") or None)
+
+
 @runs("dashboards", DashboardDuplicate)
 def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
     """Duplicate uids across the project's dashboards, and duplicate titles in one folder (Grafana flips
@@ -1419,6 +1437,8 @@ def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
             where = (value,) if key == "uid" else (value, dashboard.path.parent)
             if where in first:
                 other = first[where]
+                if other.path != dashboard.path and _copies(other.compiled.doc, dashboard.compiled.doc):
+                    continue
                 collectors.get(dashboard.shown, None).add(
                     DashboardDuplicate, dashboard.compiled.line_of(""), 1,
                     f"{key} `{value}` is also the {key} of a dashboard in {other.shown}:{other.compiled.line_of('')}",

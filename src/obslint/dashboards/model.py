@@ -67,21 +67,84 @@ class DashboardReadError(Exception):
         self.line, self.column, self.message = line, column, message
 
 
+# keys a Grafana dashboard has beside its panels (a JSON document with `panels` alone may be anything)
+DASHBOARD_KEYS = ("title", "schemaVersion", "uid", "templating", "time", "annotations", "editable", "graphTooltip",
+                  "refresh", "timezone", "__inputs")
+K8S_API = "dashboard.grafana.app/"
+
+
+def dashboard_of(doc) -> tuple[dict, str] | None:
+    """(the dashboard, how it is wrapped) in a JSON document, or None when it holds none: a dashboard
+    ("plain": an object with `panels` or legacy `rows` and the keys a dashboard has), the import API's
+    envelope ("import": `{"dashboard": {...}, "overwrite": true}`), or Grafana's Kubernetes-style resource
+    ("k8s": `apiVersion: dashboard.grafana.app/...`, the dashboard in `spec`)."""
+    if not isinstance(doc, dict):
+        return None
+    if _is_dashboard(doc):
+        return doc, "plain"
+    inner = doc.get("dashboard")
+    if isinstance(inner, dict) and _is_dashboard(inner):
+        return inner, "import"
+    api, spec = doc.get("apiVersion"), doc.get("spec")
+    if isinstance(api, str) and api.startswith(K8S_API) and isinstance(spec, dict):
+        return spec, "k8s"
+    return None
+
+
+def _is_dashboard(doc: dict) -> bool:
+    return (isinstance(doc.get("panels"), list) or isinstance(doc.get("rows"), list)) and any(
+        k in doc for k in DASHBOARD_KEYS)
+
+
 def read_json(path: Path) -> Compiled:
     """A JSON dashboard file (a dashboard, the API's envelope, or a Grafana dashboard resource), with the
     line of each of its values; DashboardReadError when it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
-        doc = json.loads(text)
     except UnicodeDecodeError as exc:
         raise DashboardReadError(1, 1, f"not UTF-8 text: {exc.reason}") from None
-    except json.JSONDecodeError as exc:
-        raise DashboardReadError(exc.lineno, exc.colno, f"not valid JSON: {exc.msg}") from None
     except OSError as exc:
         raise DashboardReadError(1, 1, f"cannot read the file: {exc.strerror}") from None
+    return read_json_text(text)
+
+
+def read_json_text(text: str, locate=None, doc=None) -> Compiled:
+    """A dashboard from its JSON text (`doc`: the text already parsed), with the line of each panel and
+    target; `locate(line, column)` maps a position in `text` to one in the file that holds it (a
+    ConfigMap's block scalar, say). DashboardReadError, at a position in the file, when it cannot be read."""
+    if doc is None:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            line, column = locate(exc.lineno, exc.colno) if locate else (exc.lineno, exc.colno)
+            raise DashboardReadError(line, column, f"not valid JSON: {exc.msg}") from None
     if not isinstance(doc, dict):
-        raise DashboardReadError(1, 1, "a dashboard is a JSON object")
-    return from_document(doc, json_positions(text))
+        line, column = locate(1, 1) if locate else (1, 1)
+        raise DashboardReadError(line, column, "a dashboard is a JSON object")
+    return from_document(doc, json_positions(text, locate))
+
+
+def from_tree(node) -> Compiled:
+    """A dashboard written as YAML (Grafana's Kubernetes-style resource, say): its JSON value (numbers,
+    booleans and nulls as JSON has them), read as a JSON document is, with the position of each part."""
+    from obslint.yamlload import MapNode, SeqNode
+
+    positions: dict[str, tuple[int, int, str | None]] = {}
+
+    def walk(part, pointer: str) -> None:
+        if part is None:
+            return
+        positions[pointer] = (part.line, part.column, None)
+        if isinstance(part, MapNode):
+            for key, value in part.items:
+                walk(value, f"{pointer}/{key.text}")
+        elif isinstance(part, SeqNode):
+            for i, item in enumerate(part.items):
+                walk(item, f"{pointer}/{i}")
+
+    walk(node, "")
+    doc = _typed(node)
+    return from_document(doc if isinstance(doc, dict) else {}, positions)
 
 
 def from_document(doc: dict, positions: dict[str, tuple[int, int, str | None]] | None = None) -> Compiled:
@@ -127,12 +190,72 @@ def _place(compiled: Compiled, pointer: str, position) -> None:
         compiled.strings[pointer] = (line, column, raw)
 
 
+def _typed(node):
+    """Plain JSON values of a YAML tree: YAML 1.1's booleans, numbers and nulls typed, strings kept."""
+    from obslint.yamlload import MapNode, SeqNode
+
+    if node is None:
+        return None
+    if isinstance(node, MapNode):
+        return {k.text: _typed(v) for k, v in node.items}
+    if isinstance(node, SeqNode):
+        return [_typed(i) for i in node.items]
+    if node.is_null:
+        return None
+    if node.style is not None:
+        return node.text
+    if node.as_bool() is not None:
+        return node.as_bool()
+    number = node.as_int()
+    if number is not None:
+        return number
+    try:
+        return float(node.text)
+    except ValueError:
+        return node.text
+
+
+def _json_lines(text: str, wrapper: str | None = None, locate=None) -> dict[str, int]:
+    """The line of every value of a JSON document by JSON pointer (of the `wrapper` member's value when
+    given): json_positions' lines."""
+    positions = json_positions(text, locate)
+    if not wrapper:
+        return {pointer: at[0] for pointer, at in positions.items()}
+    prefix = f"/{wrapper}"
+    return {pointer[len(prefix):]: at[0] for pointer, at in positions.items()
+            if pointer == prefix or pointer.startswith(prefix + "/")}
+
+
+def _lines_of(root, line_of) -> dict[str, int]:
+    """The line of every part of a YAML tree by JSON pointer (what a JSON dashboard's lines are tested
+    against)."""
+    from obslint.yamlload import MapNode, SeqNode
+
+    lines: dict[str, int] = {}
+
+    def walk(node, pointer: str) -> None:
+        if isinstance(node, MapNode):
+            lines[pointer] = line_of(node)
+            for key, value in node.items:
+                walk(value, f"{pointer}/{key.text}")
+        elif isinstance(node, SeqNode):
+            lines[pointer] = line_of(node)
+            for i, item in enumerate(node.items):
+                walk(item, f"{pointer}/{i}")
+        elif node is not None:
+            lines[pointer] = line_of(node)
+
+    walk(root, "")
+    return lines
+
+
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 
 
-def json_positions(text: str) -> dict[str, tuple[int, int, str | None]]:
-    """Every value of a (valid) JSON text by JSON pointer: its line, column and, for strings, the token as
-    written (to place a character inside it)."""
+def json_positions(text: str, locate=None) -> dict[str, tuple[int, int, str | None]]:
+    """Every value of a (valid) JSON text by JSON pointer, in one scan of its tokens: its line, column and,
+    for strings, the token as written (to place a character inside it); `locate(line, column)` maps a
+    position of `text` to the file that holds it (a ConfigMap's block scalar, say)."""
     newlines = [m.start() for m in re.finditer("\n", text)]
     positions: dict[str, tuple[int, int, str | None]] = {}
     stack: list[list] = []  # [pointer, is_object, key or index, expecting a key]
@@ -162,7 +285,7 @@ def json_positions(text: str) -> dict[str, tuple[int, int, str | None]]:
             stack[-1][3] = False
             continue
         pointer = f"{stack[-1][0]}/{stack[-1][2]}" if stack else ""
-        line, column = where(m.start())
+        line, column = where(m.start()) if locate is None else locate(*where(m.start()))
         positions[pointer] = (line, column, token if first == '"' else None)
         if first == "{":
             stack.append([pointer, True, None, True])
