@@ -603,3 +603,31 @@ def test_a_threshold_step_without_a_number_never_applies(tmp_path, step, dead):
     warnings = [f.message for f in of(found, "D002") if f.severity == Severity.WARNING]
     assert warnings == ([f"/panels/0/fieldConfig/defaults/thresholds/steps/2: the threshold step (red) has {dead}: "
                          "Grafana never applies it"] if dead else [])
+
+
+# --- embedded and YAML dashboards (found by discovery) keep exact positions ------------------------------
+
+def test_a_promql_error_in_a_configmaps_dashboard_is_at_its_line_and_column_in_the_configmap(tmp_path):
+    doc = modern()
+    _panel0(doc)["targets"][0]["expr"] = 'sum(rate(http_requests_total{job=~"$job"}[$__rate_interval])) ~ 2'
+    text = json.dumps(doc, indent=2)
+    manifest = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-dashboard\n  labels: {grafana_dashboard: '1'}\n"
+                "data:\n  api.json: |\n" + "".join(f"    {line}\n" for line in text.splitlines()))
+    (tmp_path / "dashboards.yaml").write_text(manifest, encoding="utf-8")
+    [finding] = of(lint_paths([tmp_path], Config(root=tmp_path)), "D008")
+    line = manifest.splitlines()[finding.line - 1]
+    assert '"expr"' in line and line[finding.column - 1:].startswith("~ 2")
+
+
+def test_a_v2_resource_written_as_yaml_is_linted_at_its_lines(tmp_path):
+    import yaml
+
+    doc = real(V2)
+    query = doc["spec"]["elements"]["panel-1"]["spec"]["data"]["spec"]["queries"][0]["spec"]["query"]
+    query["spec"]["expr"] = "sum(rate(node_cpu_seconds_total[5m])"
+    text = yaml.safe_dump(doc, sort_keys=False)
+    (tmp_path / "dashboard.yaml").write_text(text, encoding="utf-8")
+    found = lint_paths([tmp_path], Config(root=tmp_path))
+    [broken] = of(found, "D008")
+    assert "expr:" in text.splitlines()[broken.line - 1]
+    assert [f.code for f in of(found, "D021")] == ["D021"]
