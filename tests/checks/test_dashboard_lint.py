@@ -611,8 +611,8 @@ def test_a_promql_error_in_a_configmaps_dashboard_is_at_its_line_and_column_in_t
     doc = modern()
     _panel0(doc)["targets"][0]["expr"] = 'sum(rate(http_requests_total{job=~"$job"}[$__rate_interval])) ~ 2'
     text = json.dumps(doc, indent=2)
-    manifest = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-dashboard\n  labels: {grafana_dashboard: '1'}\n"
-                "data:\n  api.json: |\n" + "".join(f"    {line}\n" for line in text.splitlines()))
+    manifest = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-dashboard\n"
+                "  labels: {grafana_dashboard: '1'}\ndata:\n  api.json: |\n" + "".join(f"    {line}\n" for line in text.splitlines()))
     (tmp_path / "dashboards.yaml").write_text(manifest, encoding="utf-8")
     [finding] = of(lint_paths([tmp_path], Config(root=tmp_path)), "D008")
     line = manifest.splitlines()[finding.line - 1]
@@ -631,3 +631,12 @@ def test_a_v2_resource_written_as_yaml_is_linted_at_its_lines(tmp_path):
     [broken] = of(found, "D008")
     assert "expr:" in text.splitlines()[broken.line - 1]
     assert [f.code for f in of(found, "D021")] == ["D021"]
+
+
+def test_ad_hoc_filters_are_used_by_every_query_of_their_datasource(tmp_path):
+    doc = modern()  # grafana-clickhouse-datasource's cluster-analysis dashboard has one, as many others
+    doc["templating"]["list"] += [
+        {"name": "filters", "type": "adhoc", "datasource": {"type": "prometheus", "uid": "${datasource}"}},
+        {"name": "by", "type": "groupby", "datasource": {"type": "prometheus", "uid": "${datasource}"}},
+        {"name": "region", "type": "custom", "query": "eu,us"}]
+    assert [f.message.split("`")[1] for f in of(lint_file(tmp_path, "", doc, "api.json"), "D012")] == ["region"]

@@ -551,7 +551,8 @@ class VariableUndefined(DashboardCheck):
 @register
 class VariableUnused(DashboardCheck):
     """Finds a template variable nothing in the dashboard uses: no query, title, link, repeat, text or other
-    variable refers to it.
+    variable refers to it. Ad hoc filters and group-by variables are not referred to by name: Grafana adds
+    them to every query of their datasource.
 
     Why: it costs a query on every load, and a picker that changes nothing misleads whoever uses it;
     often a query lost its `{job=~"$job"}` filter.
@@ -1125,7 +1126,7 @@ def lint(dashboard: Dashboard, collector: Collector) -> None:
     mentioned = _mentioned(doc)
     for i, variable in listed:
         name = variable["name"]
-        if name not in mentioned(variable):
+        if variable.get("type") not in ("adhoc", "groupby") and name not in mentioned(variable):
             add(VariableUnused, f"/templating/list/{i}", f"the variable `{name}` is defined but nothing uses it")
     if compiled.form == "classic":
         _grid(doc, add)
