@@ -612,7 +612,8 @@ def test_a_promql_error_in_a_configmaps_dashboard_is_at_its_line_and_column_in_t
     _panel0(doc)["targets"][0]["expr"] = 'sum(rate(http_requests_total{job=~"$job"}[$__rate_interval])) ~ 2'
     text = json.dumps(doc, indent=2)
     manifest = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-dashboard\n"
-                "  labels: {grafana_dashboard: '1'}\ndata:\n  api.json: |\n" + "".join(f"    {line}\n" for line in text.splitlines()))
+                "  labels: {grafana_dashboard: '1'}\ndata:\n  api.json: |\n"
+                + "".join(f"    {line}\n" for line in text.splitlines()))
     (tmp_path / "dashboards.yaml").write_text(manifest, encoding="utf-8")
     [finding] = of(lint_paths([tmp_path], Config(root=tmp_path)), "D008")
     line = manifest.splitlines()[finding.line - 1]
