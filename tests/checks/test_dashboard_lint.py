@@ -641,3 +641,27 @@ def test_ad_hoc_filters_are_used_by_every_query_of_their_datasource(tmp_path):
         {"name": "by", "type": "groupby", "datasource": {"type": "prometheus", "uid": "${datasource}"}},
         {"name": "region", "type": "custom", "query": "eu,us"}]
     assert [f.message.split("`")[1] for f in of(lint_file(tmp_path, "", doc, "api.json"), "D012")] == ["region"]
+
+
+def test_datasources_configured_as_victoriametrics_run_metricsql(tmp_path):
+    # percona/grafana-dashboards: PMM's datasource "Metrics" is VictoriaMetrics under the Prometheus type, and
+    # its panels use MetricsQL (topk_max, range_last, rollups without a range, ...); panels without a
+    # datasource go to the default one, the same VictoriaMetrics
+    doc = modern()
+    doc["panels"].append(dict(copy.deepcopy(_panel0(doc)), id=2, gridPos={"h": 8, "w": 12, "x": 12, "y": 0}))
+    _panel0(doc)["datasource"] = "Metrics"
+    _panel0(doc)["targets"][0]["expr"] = 'topk_max(5, rate(mysql_global_status_questions{job=~"$job"}))'
+    del doc["panels"][1]["datasource"]
+    doc["panels"][1]["targets"][0]["expr"] = "range_last(up)"
+    path = tmp_path / "pmm.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert [code for code, _, _ in errors(lint_paths([path], Config(root=tmp_path)))] == ["D008", "D008"]
+    [(code, _, message)] = errors(lint_paths([path], Config(root=tmp_path,
+                                                           metricsql_datasources=frozenset({"metrics"}))))
+    assert code == "D008" and "range_last" in message  # the default datasource is not said to be one
+    found = lint_paths([path], Config(root=tmp_path, metricsql_datasources=frozenset({"Metrics", "default"})))
+    assert errors(found) == []
+    (tmp_path / "obslint.toml").write_text('metricsql-datasources = ["Metrics", "default"]\n', encoding="utf-8")
+    from obslint.config import load_config
+
+    assert errors(lint_paths([path], load_config(tmp_path))) == []

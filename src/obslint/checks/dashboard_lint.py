@@ -1089,7 +1089,7 @@ def lint(dashboard: Dashboard, collector: Collector) -> None:
         for pointer, message in schema.migrations(doc):
             add(DashboardMigration, pointer, message)
     _uid(doc, add)
-    languages = Languages(doc, compiled.inputs)
+    languages = Languages(doc, compiled.inputs, config.metricsql_datasources)
     listed = [(i, v) for i, v in enumerate(_variables(doc)) if isinstance(v, dict) and isinstance(v.get("name"), str)]
     variables = {v["name"]: v for _, v in reversed(listed)}  # the first of a name wins, as in Grafana
     datasource_vars = {n for n, v in variables.items() if v.get("type") == "datasource"}

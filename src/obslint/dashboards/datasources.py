@@ -75,7 +75,9 @@ def import_inputs(value) -> dict[str, str]:
 class Languages:
     """Resolves datasources to languages for one dashboard: its datasource variables and import inputs."""
 
-    def __init__(self, doc: dict, inputs: dict[str, str] | None = None):
+    def __init__(self, doc: dict, inputs: dict[str, str] | None = None, metricsql=frozenset()):
+        # datasources the configuration says are VictoriaMetrics (type prometheus, but MetricsQL)
+        self.metricsql = {name.strip().lower() for name in metricsql}
         self.variables: dict[str, str] = {}  # datasource variable -> plugin id
         for variable in (doc.get("templating") or {}).get("list") or []:
             if isinstance(variable, dict) and variable.get("type") == "datasource" \
@@ -87,8 +89,12 @@ class Languages:
     def of_datasource(self, ref) -> str | None:
         """The language of a datasource reference, MIXED, or None when it does not say (the default datasource,
         a uid of unknown type, a name that names no plugin)."""
+        if ref is None or ref == {}:
+            return OTHER if "default" in self.metricsql else None
         if isinstance(ref, dict):
             kind, uid = ref.get("type"), ref.get("uid")
+            if isinstance(uid, str) and uid.strip().lower() in self.metricsql:
+                return OTHER
             if isinstance(uid, str) and uid.strip().lower() in SPECIAL_UIDS:
                 return SPECIAL_UIDS[uid.strip().lower()]
             if isinstance(kind, str) and kind.strip():
@@ -101,6 +107,8 @@ class Languages:
 
     def _of_name(self, name: str) -> str | None:
         text = name.strip()
+        if (text.lower() or "default") in self.metricsql:
+            return OTHER
         if not text or text.lower() == "default":
             return None
         if text.lower() in SPECIAL_UIDS:
@@ -117,7 +125,7 @@ class Languages:
 
     def of_target(self, panel: dict, target: dict) -> str:
         """The language of a panel's query."""
-        language = self.of_datasource(target.get("datasource")) if "datasource" in target else None
+        language = self.of_datasource(target["datasource"]) if target.get("datasource") is not None else None
         if language in (None, MIXED):
             language = self.of_datasource(panel.get("datasource"))
         if language not in (None, MIXED):

@@ -299,7 +299,7 @@ def queries(doc: dict, config: Config, inputs: dict[str, str] | None = None):
     parses once Grafana's variables are substituted."""
     from obslint.promql.parse import parse_expr
 
-    languages = Languages(doc, inputs)
+    languages = Languages(doc, inputs, config.metricsql_datasources)
     for pointer, panel in iter_panels(doc):
         for i, target in enumerate(panel.get("targets") or []):
             expr = target.get("expr") if isinstance(target, dict) else None
@@ -317,7 +317,7 @@ def series_read(doc: dict, config: Config) -> set[str]:
     names: set[str] = set()
     for _, _, parsed in queries(doc, config):
         names |= names_in(parsed)
-    languages = Languages(doc)
+    languages = Languages(doc, None, config.metricsql_datasources)
     for variable in (doc.get("templating") or {}).get("list") or []:
         if not isinstance(variable, dict) or languages.of_variable(variable) != PROMQL:
             continue
