@@ -665,3 +665,12 @@ def test_datasources_configured_as_victoriametrics_run_metricsql(tmp_path):
     from obslint.config import load_config
 
     assert errors(lint_paths([path], load_config(tmp_path))) == []
+
+
+def test_a_threshold_step_without_a_color_is_a_warning(tmp_path):
+    doc = modern()  # monitoring-mixins' openldap overview: [{"color": "green"}, {"value": null}]
+    _panel0(doc)["fieldConfig"]["defaults"]["thresholds"]["steps"] = [{"color": "green"}, {"value": None}]
+    found = lint_file(tmp_path, "", doc, "api.json")
+    assert errors(found) == []
+    [warning] = [f for f in of(found, "D002") if f.severity == Severity.WARNING]
+    assert "steps/1: the threshold step has no color" in warning.message

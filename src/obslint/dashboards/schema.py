@@ -24,10 +24,8 @@ NAME_MIGRATION = 33  # the schemaVersion from which datasources are {type, uid} 
 _DATASOURCE = {"type": ["object", "string", "null"],
                "properties": {"type": {"type": ["string", "null"]}, "uid": {"type": ["string", "null"]}}}
 _GRIDPOS = {"type": ["object", "null"], "properties": {k: {"type": "integer"} for k in "hwxy"}}
-_STEP = {"type": "object", "required": ["color"],  # a step without a number: dead_steps()
-         "properties": {"color": {"type": "string"}}}
-_BASE_STEP = {"type": "object", "required": ["color"],  # Grafana sets its value to -Infinity, whatever it is
-              "properties": {"color": {"type": "string"}}}
+_STEP = {"type": "object", "properties": {"color": {"type": "string"}}}  # without a number or colour: dead_steps()
+_BASE_STEP = _STEP  # Grafana sets the base step's value to -Infinity, whatever it is
 _TARGET = {"type": "object",
            "properties": {"refId": {"type": ["string", "null"]}, "expr": {"type": "string"},
                           "datasource": _DATASOURCE}}
@@ -149,17 +147,24 @@ def _order(pointer: str) -> list:
 
 
 def dead_steps(doc: dict) -> list[tuple[str, str]]:
-    """(pointer, message) for each threshold step after the base whose value is not a number: Grafana
-    compares the field's value with it (`value >= step.value`), never true for a missing value or a
-    word, so the step never applies (null counts as 0; a number in a string is compared as the number)."""
+    """(pointer, message) for each threshold step without a color, and each after the base whose value is
+    not a number: Grafana compares the field's value with it (`value >= step.value`), never true for a
+    missing value or a word, so the step never applies (null counts as 0; a number in a string is compared
+    as the number)."""
     found = []
     for pointer, panel, _ in _panels(doc):
         defaults = (panel.get("fieldConfig") or {}).get("defaults") if isinstance(panel.get("fieldConfig"), dict) \
             else None
         thresholds = defaults.get("thresholds") if isinstance(defaults, dict) else None
         steps = thresholds.get("steps") if isinstance(thresholds, dict) else None
-        for i, step in enumerate(steps[1:] if isinstance(steps, list) else [], 1):
+        for i, step in enumerate(steps if isinstance(steps, list) else []):
             if not isinstance(step, dict):
+                continue
+            if "color" not in step:
+                at = f"{pointer}/fieldConfig/defaults/thresholds/steps/{i}"
+                found.append((at, f"{at}: the threshold step has no color: Grafana shows its values in no colour of "
+                                  "their own"))
+            if i == 0:
                 continue
             value = step.get("value")
             if isinstance(value, bool) or not (value is None and "value" in step or isinstance(value, (int, float))
