@@ -92,7 +92,8 @@ class DashboardSchema(DashboardCheck):
     above the grid (rows apart: Grafana draws them across it), legacy `rows` at schemaVersion 16 or later
     (Grafana lays rows out only below 16), a variable without a name or of a type Grafana does not know, a
     variable refreshing on `true` at schemaVersion 12 or later, values of the wrong JSON type. A threshold
-    step after the base without a number is a warning: the panel shows, but Grafana never applies that step.
+    step without a colour, or after the base without a number, is a warning: the panel shows, but that step
+    has no colour of its own or never applies.
 
     What Grafana fixes up by itself when it loads the dashboard (queries without a refId, no schemaVersion,
     legacy rows below schemaVersion 16, datasources given by name, a base threshold step with a value, a
