@@ -101,8 +101,9 @@ STRUCTS: dict[str, dict[str, str]] = {
     "IncidentioConfig": {**_HTTP, **_fields("url url_file alert_source_token alert_source_token_file max_alerts "
                                             "timeout", max_alerts="int", timeout="duration")},
     "MattermostConfig": {**_HTTP, **_fields(
-        "webhook_url webhook_url_file channel username text icon_url icon_emoji attachments props priority type",
-        attachments="any", props="any", priority="any")},
+        "webhook_url webhook_url_file channel username text icon_url icon_emoji attachments props priority type "
+        "fallback color pretext author_name author_link author_icon title title_link fields thumb_url footer "
+        "footer_icon image_url", attachments="any", props="any", priority="any", fields="any")},
 }
 
 # fields and integrations newer than Alertmanager 0.25 (read from each release's config/)
@@ -132,7 +133,10 @@ SINCE: dict[str, tuple[int, int]] = {
                             "GlobalConfig.wechat_api_secret_file", "SlackConfig.message_text",
                             "TelegramConfig.chat_id_file", "WechatConfig.api_secret_file")},
     **{f: (0, 32) for f in ("GlobalConfig.mattermost_webhook_url", "GlobalConfig.mattermost_webhook_url_file",
-                            "SlackConfig.update_message", "WebhookConfig.payload")},
+                            "SlackConfig.update_message", "WebhookConfig.payload",
+                            *(f"MattermostConfig.{m}" for m in (
+                                "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title",
+                                "title_link", "fields", "thumb_url", "footer", "footer_icon", "image_url")))},
     **{f: (0, 33) for f in ("Config.event_recorder", "Receiver.labels", "SNSConfig.use_aws_http_client",
                             "TelegramConfig.text", "TelegramConfig.title", "TelegramConfig.webhook_url",
                             "TelegramConfig.webhook_url_file")},

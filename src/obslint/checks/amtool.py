@@ -36,6 +36,7 @@ from obslint.durations import parse_duration
 from obslint.yamlload import MapNode, Node, ScalarNode, SeqNode
 
 UTF8_LABEL_NAMES_SINCE = (0, 27)
+TEMPLATED_WEBHOOK_URL_SINCE = (0, 31)  # config.SecretTemplateURL
 
 
 class AlertmanagerCheck(Check):
@@ -532,6 +533,9 @@ class Decoder:
                 elif kind.startswith("["):
                     if self._is_seq(value, child):
                         stack.extend((item, kind[1:-1], f"{child}[{i}]") for i, item in enumerate(value.items))
+                elif (struct, key.text) == ("WebhookConfig", "url") and self.version >= TEMPLATED_WEBHOOK_URL_SINCE \
+                        and isinstance(value, ScalarNode) and "{{" in value.as_str():
+                    self._templated_url(value, child)
                 else:
                     self._scalar_kind(value, kind, child)
 
@@ -565,6 +569,18 @@ class Decoder:
                 for _, value in node.items:
                     if not isinstance(value, ScalarNode):
                         self._type(value, what + " value", "a string")
+
+    def _templated_url(self, node: ScalarNode, what: str) -> None:
+        """A webhook URL with template syntax (0.31+): Alertmanager parses it with text/template and no
+        functions of its own (only Go's builtins), and checks it as a URL only once rendered."""
+        from obslint.gotemplate.execute import BUILTIN_NAMES
+        from obslint.gotemplate.parse import TemplateError, parse
+
+        try:
+            parse("", node.as_str(), BUILTIN_NAMES)
+        except TemplateError as exc:
+            line, column = node.position_of(exc.offset)
+            self.c.add(AmIntegration, line, column, f"{what}: invalid template syntax: {exc.message}")
 
     def _is_seq(self, node: Node, what: str) -> bool:
         if isinstance(node, SeqNode):
@@ -918,13 +934,28 @@ def _strings(node: Node | None) -> list[str]:
 
 
 def url_problem(text: str) -> str | None:
-    """Why Alertmanager's URL fields refuse this text (config.parseURL), or None."""
+    """Why Alertmanager's URL fields refuse this text (config.parseURL: Go's url.Parse, then an http(s)
+    scheme and a host), or None."""
     try:
         parts = urlsplit(text)
     except ValueError as exc:
         return f"parse {text!r}: {exc}"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        return f"parse {text!r}: net/url: invalid control character in URL"
+    # url.Parse unescapes the path and the fragment: a % must start an escape there
+    for part in (parts.path, parts.fragment):
+        bad = _BAD_ESCAPE.search(part)
+        if bad:
+            return f"parse {text!r}: invalid URL escape {bad.group()!r}"
+    host = parts.netloc.rpartition("@")[2]
+    bad_host = next((c for c in host if not (c.isalnum() or c in "-._~!$&'()*+,;=:[]<>\"%")), None)
+    if bad_host is not None:
+        return f"parse {text!r}: invalid character {bad_host!r} in host name"
     if parts.scheme not in ("http", "https"):
         return f'unsupported scheme "{parts.scheme}" for URL'
     if not parts.netloc:
         return "missing host for URL"
     return None
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2}).{0,2}", re.S)
