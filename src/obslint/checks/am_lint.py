@@ -373,7 +373,7 @@ def deprecated_match(config: AlertmanagerConfig, collector: Collector) -> None:
     owners = [*config.routes(), *config.inhibit_rules]
     for owner in owners:
         for key in owner.deprecated:
-            new = key.text.replace("match_re", "matchers").replace("match", "matchers")
+            new = re.sub(r"match(_re)?$", "matchers", key.text)  # source_match_re -> source_matchers
             collector.at(DeprecatedMatch, key, f"`{key.text}` is deprecated: use `{new}` with a list of matchers")
 
 
