@@ -2,7 +2,7 @@
 with amtool's: Alertmanager's own configs, read where `go mod download` leaves its module (never
 copied here).
 
-- `testdata_files`: config/testdata/*.yml of a version;
+- `upstream_testdata`: config/testdata/*.yml of a version;
 - `config_test_snippets`: every YAML text in the version's config tests (config/*_test.go,
   config/receiver/*_test.go, notify/*/config_test.go): whole configs as they are, and an
   integration's config (what a notifier test decodes into, say, a WebhookConfig) placed in a
@@ -39,7 +39,7 @@ def version_tuple(version: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def testdata_files(source: Path) -> list[Path]:
+def upstream_testdata(source: Path) -> list[Path]:
     return sorted((source / "config" / "testdata").glob("*.yml"))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from helpers import need
 from oracles import alertmanager_source, amtool_check_configs
-from amconfigs import config_test_snippets, obslint_errors, testdata_files, version_tuple
+from amconfigs import config_test_snippets, obslint_errors, upstream_testdata, version_tuple
 
 
 def _source(oracle):
@@ -33,7 +33,7 @@ def _disagreements(oracle, paths, labels) -> list:
 
 
 def test_config_testdata_verdicts_equal_amtool(each_amtool):
-    files = testdata_files(_source(each_amtool))
+    files = upstream_testdata(_source(each_amtool))
     assert len(files) >= 20
     disagreements = _disagreements(each_amtool, files, {})
     assert not disagreements, f"{len(disagreements)}/{len(files)} differ:\n" + "\n".join(map(str, disagreements))
@@ -58,5 +58,5 @@ def test_upstream_sources_are_read_from_the_module_cache(path):
     source = alertmanager_source("0.35.0")
     if source is None:
         need("Alertmanager 0.35.0's module source", "go mod download github.com/prometheus/alertmanager@v0.35.0")
-    found = testdata_files(source) if path == "config/testdata" else config_test_snippets(source)
+    found = upstream_testdata(source) if path == "config/testdata" else config_test_snippets(source)
     assert len(found) >= 40
