@@ -577,6 +577,9 @@ class Decoder:
                         sub = Route(child, route, route.indices + (i,))
                         route.routes.append(sub)
                         stack.append((sub, child))
+                    elif isinstance(child, ScalarNode) and child.is_null:  # checkReceiver dereferences it
+                        self.c.at(AmWrongType, child, f"a null route makes Alertmanager {self._v()} crash (nil "
+                                                      "pointer)")
         return root
 
     def _route_options(self, route: Route, node: MapNode) -> None:
