@@ -483,3 +483,141 @@ def alertmanager_config(draw) -> dict:
         doc["event_recorder"] = {f"{kind}_outputs": [draw(_struct(f"{kind.title()}OutputConfig", 1,
                                                                   EVENT_OUTPUTS[kind], odds=odds))]}
     return doc
+
+
+# --- every field with every value, one at a time ----------------------------------------------------
+
+MINIMAL = {"route": {"receiver": "r"}, "receivers": [{"name": "r"}]}
+
+
+def _with(doc: dict, **changes) -> dict:
+    out = json.loads(json.dumps(doc))
+    out.update(changes)
+    return out
+
+
+def _receiver_with(key: str, config) -> dict:
+    return _with(MINIMAL, receivers=[{"name": "r", f"{key}_configs": [config]}])
+
+
+def _values_of(name: str, kind: str) -> list:
+    if name in CHOICES:
+        return CHOICES[name][0] + CHOICES[name][1]
+    base = kind.removeprefix("*")
+    if base.startswith("[") and base[1:-1].removeprefix("*") in schema.STRUCTS:
+        inner = base[1:-1].removeprefix("*")
+        return [[STRUCT_BASES.get(inner, {})], [{}], [None], "x"]
+    if base.startswith("{") and base[1:-1] in schema.STRUCTS:
+        return [{"X-Team": {"values": ["a"]}}, {"Host": {}}, {"X-A": {"bogus": 1}}]
+    if base in schema.STRUCTS:
+        return [STRUCT_BASES.get(base, {}), {}, None, "x"]
+    if base.startswith("{"):
+        return [{"k": "v"}, {}, "x", {"k": {"a": 1}}]
+    if base.startswith("["):
+        return [["x"], [], "x"]
+    good, bad = VALUES.get(base, VALUES["str"])
+    return good + bad
+
+
+def single_changes() -> list[tuple[str, dict]]:
+    """(what, config): a minimal valid config with one change, for every field of every struct the
+    configs can hold (fields of every version) with every value of its type, every http_config of the
+    pools, every global setting, time-interval field, group_by, equal list, and null entries."""
+    cases: list[tuple[str, dict]] = [("minimal", MINIMAL)]
+    for key, base in sorted(INTEGRATIONS.items()):
+        struct = schema.integration_struct(f"{key}_configs")
+        cases.append((f"{key} base", _receiver_with(key, base)))
+        cases.append((f"{key} null", _receiver_with(key, None)))
+        cases.append((f"{key} typo", _receiver_with(key, {**base, "api_ulr": "x"})))
+        for field in sorted(base):
+            cases.append((f"{key} without {field}", _receiver_with(key, {k: v for k, v in base.items() if k != field})))
+        for field, kind in sorted(schema.STRUCTS[struct].items()):
+            for value in _values_of(field, kind):
+                cases.append((f"{key}.{field}={dump(value)}", _receiver_with(key, {**base, field: value})))
+    for i, http in enumerate(HTTP_GOOD + HTTP_BAD):
+        cases.append((f"webhook http_config {dump(http)}", _receiver_with("webhook", {**INTEGRATIONS["webhook"],
+                                                                                      "http_config": http})))
+        cases.append((f"global http_config {dump(http)}", _with(MINIMAL, **{"global": {"http_config": http}})))
+    for struct in ("BasicAuth", "Authorization", "OAuth2", "TLSConfig"):
+        holder = {"BasicAuth": "basic_auth", "Authorization": "authorization", "OAuth2": "oauth2",
+                  "TLSConfig": "tls_config"}[struct]
+        base = {"client_id": "i", "client_secret": "s", "token_url": "https://a.example.com/t"} \
+            if struct == "OAuth2" else {}
+        for field, kind in sorted(schema.STRUCTS[struct].items()):
+            for value in _values_of(field, kind)[:4]:
+                http = {holder: {**base, field: value}}
+                cases.append((f"http_config.{holder}.{field}={dump(value)}",
+                              _receiver_with("webhook", {**INTEGRATIONS["webhook"], "http_config": http})))
+    for field, kind in sorted(schema.STRUCTS["HTTPClientConfig"].items()):
+        for value in _values_of(field, kind):
+            cases.append((f"http_config.{field}={dump(value)}",
+                          _receiver_with("webhook", {**INTEGRATIONS["webhook"], "http_config": {field: value}})))
+    for table in (GLOBAL_GOOD, GLOBAL_BAD):
+        for name, values in sorted(table.items()):
+            for value in values:
+                cases.append((f"global.{name}={dump(value)}", _with(MINIMAL, **{"global": {name: value}})))
+    # global defaults the integrations take
+    for key, needs in (("slack", {"channel": "#a"}), ("opsgenie", {}), ("victorops", {"routing_key": "r"}),
+                       ("wechat", {}), ("telegram", {"chat_id": 1}), ("rocketchat", {}), ("mattermost", {}),
+                       ("email", {"to": "a@example.com"}), ("pagerduty", {"routing_key": "k"}),
+                       ("webex", {"room_id": "r", "http_config": {"bearer_token": "t"}}), ("jira", {
+                           "project": "P", "issue_type": "Bug"})):
+        for table in (GLOBAL_GOOD, GLOBAL_BAD):
+            for name, values in sorted(table.items()):
+                for value in values:
+                    doc = _receiver_with(key, needs)
+                    doc["global"] = {name: value}
+                    cases.append((f"{key} with global.{name}={dump(value)}", doc))
+    for name, (good, bad) in sorted(TIME_SPECS.items()):
+        for value in good + bad:
+            doc = _with(MINIMAL, time_intervals=[{"name": "t", "time_intervals": [{name: value}]}])
+            doc["route"] = {"receiver": "r", "routes": [{"receiver": "r", "mute_time_intervals": ["t"]}]}
+            cases.append((f"time_intervals.{name}={dump(value)}", doc))
+    for group_by in GROUP_BYS[0] + GROUP_BYS[1]:
+        cases.append((f"group_by={dump(group_by)}", _with(MINIMAL, route={"receiver": "r", "routes": [
+            {"receiver": "r", "group_by": group_by}]})))
+    for equal in (["alertname"], ["service.name"], ["k8s-ns"], [""], "alertname"):
+        cases.append((f"equal={dump(equal)}", _with(MINIMAL, inhibit_rules=[{"source_matchers": ["a=1"],
+                                                                              "target_matchers": ["a=2"], "equal": equal}])))
+    for labels in ({"tier": "1"}, {"service.name": "x"}, {"": "x"}, {"k8s-ns": "x"}, {"t": "{{ .X }}"}):
+        cases.append((f"route labels={dump(labels)}", _with(MINIMAL, route={"receiver": "r", "routes": [
+            {"receiver": "r", "labels": labels}]})))
+    for labels in ({"team": "ml"}, {"name": "r"}, {"name": "x"}):
+        cases.append((f"receiver labels={dump(labels)}", _with(MINIMAL, receivers=[{"name": "r", "labels": labels}])))
+    for struct, base in (("TracingConfig", {"endpoint": "otel.example.com:4317"}),
+                         *((f"{k.title()}OutputConfig", v) for k, v in sorted(EVENT_OUTPUTS.items()))):
+        holder = "tracing" if struct == "TracingConfig" else "event_recorder"
+        for field, kind in sorted(schema.STRUCTS[struct].items()):
+            for value in _values_of(field, kind):
+                value_doc = {**base, field: value}
+                if holder == "tracing":
+                    cases.append((f"tracing.{field}={dump(value)}", _with(MINIMAL, tracing=value_doc)))
+                else:
+                    output = struct.removesuffix("OutputConfig").lower()
+                    cases.append((f"event_recorder.{output}.{field}={dump(value)}", _with(
+                        MINIMAL, event_recorder={f"{output}_outputs": [value_doc]})))
+    for what, doc in (("receivers: [null]", _with(MINIMAL, receivers=[{"name": "r"}, None])),
+                      ("routes: [null]", _with(MINIMAL, route={"receiver": "r", "routes": [None]})),
+                      ("inhibit_rules: [null]", _with(MINIMAL, inhibit_rules=[None])),
+                      ("time_intervals: [null]", _with(MINIMAL, time_intervals=[None])),
+                      ("tracing: {}", _with(MINIMAL, tracing={})), ("event_recorder: {}", _with(MINIMAL, event_recorder={}))):
+        cases.append((what, doc))
+    return cases
+
+
+MATCHER_SPELLINGS = [
+    'a="1"', "a=1", "a = 1", 'a=~"x|y"', "a=~x|y", "{a=1}", "{a=1", "a=1}", "a=1,", "a=1,,b=2", 'a="1",b!~"2"',
+    '"service.name"="x"', "service.name=x", 'é="x"', "a=", 'a=""', 'a="\\d"', "a=~\\d+", 'a=~"\\\\d+"', 'a="\\x41"',
+    "code=~[0-9]{3}", 'a="x"y"', "8a=1", "a:b=1", "a!1", "", "{}", 'a="q\\"x"', "a=x y", 'a!~"(?i)db"', "a=~(",
+]
+
+
+def matcher_changes() -> list[tuple[str, dict]]:
+    """Every matcher spelling in a route's `matchers` and an inhibit rule's: what the classic, fallback
+    and UTF-8 parsers read (or refuse) differently."""
+    cases = []
+    for text in MATCHER_SPELLINGS:
+        cases.append((f"route matchers [{text}]", _with(MINIMAL, route={"receiver": "r", "routes": [
+            {"receiver": "r", "matchers": [text]}]})))
+        cases.append((f"source_matchers [{text}]", _with(MINIMAL, inhibit_rules=[{"source_matchers": [text]}])))
+    return cases

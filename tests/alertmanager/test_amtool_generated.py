@@ -18,7 +18,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from amconfigs import alertmanager_config, dump, obslint_errors, version_tuple
+from amconfigs import alertmanager_config, dump, matcher_changes, obslint_errors, single_changes, version_tuple
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracles import amtool_check_configs
@@ -66,3 +66,25 @@ def test_generated_configs_get_amtool_verdict(each_amtool):
         assert not wrong, f"{len(wrong)}/{len(results)} differ (mode {mode}):\n" + "\n".join(map(str, wrong[:3]))
 
     check()
+
+
+def _table(oracle, cases, mode) -> list:
+    results = verdicts(oracle, [dump(doc) for _, doc in cases], mode)
+    record(oracle, f"{mode or 'default'} (table)", results)
+    return [(what, said, errors[:2]) for (what, _), (_, ok, said, errors) in zip(cases, results, strict=True)
+            if ok != (not errors)]
+
+
+def test_every_field_and_value_alone_gets_amtool_verdict(each_amtool):
+    """Each field of each struct (of every version) with each value of its type, alone in a minimal
+    config: deterministic, whatever hypothesis draws above."""
+    cases = single_changes()
+    assert len(cases) > 1500
+    wrong = _table(each_amtool, cases, None)
+    assert not wrong, f"{len(wrong)}/{len(cases)} differ:\n" + "\n".join(map(str, wrong))
+
+
+def test_every_matcher_spelling_gets_amtool_verdict_in_each_mode(each_amtool):
+    cases = matcher_changes()
+    wrong = [w for mode in modes(version_tuple(each_amtool.version)) for w in _table(each_amtool, cases, mode)]
+    assert not wrong, "\n".join(map(str, wrong))
