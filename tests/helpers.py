@@ -108,3 +108,27 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
         mode = path.lstat().st_mode
         out[path.relative_to(root).as_posix()] = (path.read_bytes() if path.is_file() else b"", mode)
     return out
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in `root` (a repository the test made), as a user with a name, never a global config."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def git_repo(root: Path, files: dict[str, str], branch: str = "main") -> Path:
+    """A git repository at `root` with `files` committed on `branch`."""
+    root.mkdir(parents=True, exist_ok=True)
+    write_tree(root, files)
+    git(root, "init", "-q", "-b", branch)
+    commit(root, "initial")
+    return root
+
+
+def commit(root: Path, message: str) -> str:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()

@@ -8,7 +8,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import _need
+from helpers import need
 from oracles import DEBIAN, ORACLE_VERSIONS, ORACLES, find_oracle, read_pinned, reported_version
 
 GOOD_RULES = """groups:
@@ -77,7 +77,7 @@ def test_find_oracle_resolves_prefixes_and_refuses_unknown_versions():
 @pytest.mark.parametrize("entry", ORACLES, ids=[f"{o.tool}-{o.version}" for o in ORACLES])
 def test_oracle_is_there_and_reports_its_version(entry):
     if not entry.available:
-        _need(f"{entry.tool} {entry.version}", entry.hint())
+        need(f"{entry.tool} {entry.version}", entry.hint())
     reported = reported_version(entry.path)
     assert reported is not None
     # Debian's promtool says 2.42.0+ds: its build suffix is not part of the release.

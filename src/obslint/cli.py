@@ -51,31 +51,64 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "gitlab"]), default="text",
+              show_default=True, help="text; json; github (workflow annotations); sarif (GitHub code scanning); "
+                                      "gitlab (Code Quality report).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--no-cache", is_flag=True,
               help="Parse every file again (by default unchanged rule files and Alertmanager configs reuse "
                    "their results from ~/.cache/obslint).")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Run only these checks: codes, names, or prefixes of codes (R1, A, ALL); comma-separated "
+                   "or repeated.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these checks (as --select names them).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Report only findings this baseline file does not hold.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write every finding to this baseline file (and exit 0).")
+@click.option("--diff-base", metavar="REF", default=None,
+              help="Report only findings on what changed since `git merge-base REF HEAD`, or that the change "
+                   "caused elsewhere.")
+@click.option("--hook", is_flag=True,
+              help="Leave out the named files that are not obslint's (as pre-commit passes them).")
 @with_common_options
-def check(paths, fmt, strict, output, no_cache, config_file, prometheus_version, alertmanager_version) -> None:
+def check(paths, fmt, strict, output, no_cache, select, ignore, baseline, write_baseline, diff_base, hook,
+          config_file, prometheus_version, alertmanager_version) -> None:
     """Lint rule files, Alertmanager configs and dashboards (default: the project in this directory).
 
     Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
     """
+    from obslint.checks.registry import with_selection
+    from obslint.commands.check import CheckError
     from obslint.commands.check import check as run_check
+    from obslint.output.reporters import colour_wanted
 
-    paths = list(paths) or [Path(".")]
-    config = project_config(paths, config_file, prometheus_version, alertmanager_version)
-    result = run_check(paths, config, fmt, strict, cache=not no_cache)
+    if write_baseline is not None and (baseline is not None or diff_base is not None):
+        _fail("--write-baseline records every finding: it goes with neither --baseline nor --diff-base")
+    paths = list(paths) or ([] if hook else [Path(".")])
+    config = project_config(paths or [Path(".")], config_file, prometheus_version, alertmanager_version)
+    if select or ignore:
+        config = with_selection(config, list(select), list(ignore))
+    colour = fmt == "text" and output is None and colour_wanted(sys.stdout, os.environ)
+    try:
+        result = run_check(paths, config, fmt, strict, cache=not no_cache, baseline=baseline,
+                           write_baseline=write_baseline is not None, diff_base=diff_base, hook=hook, colour=colour)
+    except CheckError as exc:
+        _fail(str(exc))
+    from obslint.core.fileio import write_atomic
+
+    if result.baseline is not None:
+        write_atomic(write_baseline, result.baseline)
+        click.echo(f"obslint: {result.summary} ({write_baseline})", err=True)
+        sys.exit(0)
     if output is not None:
-        from obslint.core.fileio import write_atomic
-
         write_atomic(output, result.report.encode("utf-8"))
     else:
-        click.echo(result.report, nl=False)
+        click.echo(result.report, nl=False, color=colour)  # click would strip the colours off a pipe
+    if fmt == "text" or output is not None:
+        click.echo(f"obslint: {result.summary}", err=True)
     sys.exit(result.exit_code)
 
 
@@ -140,7 +173,8 @@ def template_render(args, alertmanager_version, config_file) -> None:
 @click.option("--firing", multiple=True, help="A firing alert for inhibition, e.g. 'alertname=X,service=y'.")
 @click.option("--alerts", "alerts_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Route every alert of this YAML/JSON list (or JSON lines) of label maps.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="github: routing test failures as GitHub Actions annotations.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the test results as JUnit XML.")
 @click.option("--fail-under", type=float, default=None, help="Exit 1 if route and inhibit-rule coverage is lower.")
@@ -232,12 +266,12 @@ def build(root, out, check_only, config_file, prometheus_version, alertmanager_v
     Exit codes: 0 built (or no drift), 1 errors in the inputs (or drift with --check), 2 usage error.
     """
     from obslint.commands import build as builder
-    from obslint.output.reporters import render
+    from obslint.output.reporters import render, summary_line
 
     config = project_config([root or Path(".")], config_file, prometheus_version, alertmanager_version, root)
     result = builder.build(config)
     if result.findings:
-        click.echo(render(result.findings, "text"), err=True, nl=False)
+        click.echo(render(result.findings, "text") + f"obslint: {summary_line(result.findings)}", err=True)
     for error in result.errors:
         click.echo(f"obslint: {error}", err=True)
     if not result.ok:
@@ -285,7 +319,8 @@ def report(root, html_out, markdown_out, config_file, prometheus_version, alertm
 
 @cli.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="github: failing test groups and static findings as GitHub Actions annotations.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the results as JUnit XML.")
 @click.option("--run", "run_regex", default=None, help="Only the test groups whose name matches this regex.")

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from obslint.core.collector import normalise
 from obslint.core.findings import Severity
+from obslint.core.paths import repository_root
 
-NEWEST_PROMETHEUS = (3, 14)
+NEWEST_PROMETHEUS = (3, 16)  # obslint.promql.versions.NEWEST
 NEWEST_ALERTMANAGER = (0, 34)
 DEFAULT_PATHS = {"rules": ["rules"], "alertmanager": ["alertmanager"], "dashboards": ["dashboards_py"]}
 
@@ -179,6 +180,9 @@ def parse_policy(data, where: str) -> Policy:
 class Config:
     root: Path = Path(".")
     source: str | None = None  # the file the config was read from
+    # what paths in reports are relative to: the repository's root (obslint.core.paths.repository_root);
+    # None: the working directory
+    display_root: Path | None = None
     paths: dict = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_PATHS.items()})
     configured_paths: frozenset[str] = frozenset()  # the kinds whose paths the configuration names
     exclude: tuple[str, ...] = ()
@@ -186,6 +190,7 @@ class Config:
     disable: frozenset[str] = frozenset()
     severity: dict = field(default_factory=dict)  # check code or name (normalised) -> Severity
     prometheus_version: tuple[int, int] = NEWEST_PROMETHEUS
+    enable_features: frozenset[str] = frozenset()  # the Prometheus server's --enable-feature flags
     alertmanager_version: tuple[int, int] = NEWEST_ALERTMANAGER
     matcher_mode: str | None = None  # classic, fallback or utf8; None: the version's default
     max_file_size: int = 10 * 1024 * 1024
@@ -242,13 +247,16 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         data = _read_toml(explicit)
         if explicit.name == "pyproject.toml":
             data = data.get("tool", {}).get("obslint", {})
-        return from_mapping(data, explicit.resolve().parent, str(explicit))
+        config = from_mapping(data, explicit.resolve().parent, str(explicit))
+        return replace(config, display_root=repository_root(config.root))
     found = find_config_file(start)
     if found is None:
         root = start.resolve()
-        return Config(root=root if root.is_dir() else root.parent)
-    path, data = found
-    return from_mapping(data, path.parent, str(path))
+        config = Config(root=root if root.is_dir() else root.parent)
+    else:
+        path, data = found
+        config = from_mapping(data, path.parent, str(path))
+    return replace(config, display_root=repository_root(config.root))
 
 
 def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
@@ -271,6 +279,9 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
     mode = data.get("matcher-mode")
     build = data.get("build") or {}
     schema_version = int(data.get("dashboard-schema-version", 39))
+    features = data.get("enable-features") or []
+    features = frozenset(name.strip() for value in ([features] if isinstance(features, str) else features)
+                         for name in value.split(",") if name.strip())  # as --enable-feature takes them
     paging = data.get("paging-receivers", [])
     return Config(
         root=root,
@@ -293,6 +304,7 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         severity=severity,
         prometheus_version=parse_version(data.get("prometheus-version", "%d.%d" % NEWEST_PROMETHEUS),
                                          "prometheus-version"),
+        enable_features=features,
         alertmanager_version=parse_version(data.get("alertmanager-version", "%d.%d" % NEWEST_ALERTMANAGER),
                                            "alertmanager-version"),
         max_file_size=limits["max-file-size"],

@@ -22,12 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-try:  # the shared helpers moved from conftest to helpers in the restructure
-    from helpers import REPO
-    from helpers import need as _need
-except ImportError:
-    from conftest import REPO, _need
+from helpers import REPO
+from helpers import need as _need
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -49,14 +49,16 @@ def test_json_format_has_exactly_the_documented_keys(bad_file):
     result = run(["check", "--format", "json", str(bad_file)])
     data = json.loads(result.output)
     assert result.exit_code == 1
-    assert [set(d) for d in data] == [{"path", "line", "column", "code", "name", "severity", "message"}] * 2
-    assert [(d["code"], d["line"], d["column"]) for d in data] == [("P001", 5, 15), ("R008", 8, 9)]
+    assert [set(d) for d in data] == [{"path", "line", "column", "code", "name", "severity", "message", "subject",
+                                       "fingerprint"}] * 2
+    # P001 where promtool puts it: the end of `up ==` (its 1:6 in the expression)
+    assert [(d["code"], d["line"], d["column"]) for d in data] == [("P001", 5, 20), ("R008", 8, 9)]
 
 
 def test_github_format_annotates_file_line_and_column(bad_file):
     result = run(["check", "--format", "github", str(bad_file)])
     first = result.output.splitlines()[0]
-    assert first.startswith("::error file=") and ",line=5,col=15,title=P001 promql-syntax::" in first
+    assert first.startswith("::error file=") and ",line=5,col=20,title=P001 promql-syntax::" in first
 
 
 def test_sarif_validates_against_the_2_1_0_schema(bad_file, tmp_path):
@@ -66,7 +68,7 @@ def test_sarif_validates_against_the_2_1_0_schema(bad_file, tmp_path):
     jsonschema.validate(document, schema)
     results = document["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["P001", "R008"]
-    assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 5, "startColumn": 15}
+    assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 5, "startColumn": 20}
     rules = document["runs"][0]["tool"]["driver"]["rules"]
     assert {r["id"] for r in rules} == {c.code for c in all_checks()}
 
@@ -218,3 +220,54 @@ def test_random_bytes_never_crash_the_checker(data, tmp_path_factory):
     result = CliRunner().invoke(cli, ["check", "--format", "json", str(path)])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code in (0, 1)
+
+
+def test_select_and_ignore_take_codes_names_and_prefixes(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(BAD, encoding="utf-8")  # P001 and R008; the policy's R131/R132 too (no obslint.toml)
+
+    def found(*args):
+        result = run(["check", "--format", "json", *args, str(rules)])
+        return sorted({d["code"] for d in json.loads(result.stdout)}), result.exit_code
+
+    everything, _ = found()
+    assert {"P001", "R008", "R131", "R132"} <= set(everything)
+    assert found("--select", "R0") == (["R008"], 1)  # a family by prefix
+    assert found("--select", "P,R008") == (["P001", "R008"], 1)  # comma-separated
+    assert found("--select", "R", "--ignore", "R0", "--ignore", "required-annotations") == (["R131"], 0)
+    assert found("--ignore", "ALL") == ([], 0)
+    for bad in (["--select", "Z9"], ["--ignore", "no-such-check"]):
+        result = run(["check", *bad, str(rules)])
+        assert result.exit_code == 2 and bad[1] in result.output
+
+
+def test_select_by_full_code_overrides_the_configuration(tmp_path):
+    (tmp_path / "obslint.toml").write_text('disable = ["recording-rule-field"]\n', encoding="utf-8")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(BAD, encoding="utf-8")
+    assert "R008" not in run(["check", str(rules)]).stdout
+    assert "R008" in run(["check", "--select", "R008", str(rules)]).stdout
+
+
+def test_hook_mode_lints_only_obslint_files(tmp_path):
+    from helpers import obslint, write_tree
+
+    root = write_tree(tmp_path, {
+        "package.json": '{"name": "web", "version": "1.0.0", "scripts": {"test": "jest"}}\n',
+        ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+        "scripts/deploy.py": "print('deploying')\n",
+        "docs/config.yaml": "key: [unclosed\n",
+        "monitoring/alerts.yaml": BAD,  # outside the layout, but a rule file
+        "grafana/api.json": '{"title": "API", "uid": "api", "panels": [], "schemaVersion": 39}\n',
+    })
+    files = ["package.json", ".github/workflows/ci.yml", "scripts/deploy.py", "docs/config.yaml",
+             "monitoring/alerts.yaml", "grafana/api.json"]
+    hooked = obslint("check", "--hook", "--format", "json", *files, cwd=root)
+    paths = {f["path"] for f in json.loads(hooked.stdout)}
+    assert paths == {"monitoring/alerts.yaml", "grafana/api.json"}, hooked.stdout
+    assert hooked.returncode == 1
+    # named by a user, the same files are linted as what they look like: package.json as a dashboard
+    named = obslint("check", "--format", "json", *files, cwd=root)
+    assert {"package.json", "docs/config.yaml"} <= {f["path"] for f in json.loads(named.stdout)}
+    only_others = obslint("check", "--hook", "package.json", "scripts/deploy.py", cwd=root)
+    assert only_others.returncode == 0 and only_others.stdout == ""

@@ -244,7 +244,7 @@ def _single_metric(node, metrics: dict[str, Metric]) -> Metric | None:
 @runs("project", UnknownMetric, UnknownLabel, FunctionOfWrongType)
 def check(project: Project, out: Collectors) -> None:
     """Rules and dashboard queries against the catalog."""
-    from obslint.dashboards.model import queries
+    from obslint.dashboards.model import queries, subject_of
     from obslint.promql.parse import parse_expr
 
     if project.catalog is None:
@@ -261,4 +261,5 @@ def check(project: Project, out: Collectors) -> None:
         for pointer, panel, parsed in queries(dashboard.compiled.doc, config):
             for code, message in problems(parsed.ast, metrics, recorded):
                 out.get(dashboard.shown, str(dashboard.path)).add(
-                    code, dashboard.compiled.line_of(pointer), 1, f"panel `{panel.get('title', '')}`: {message}")
+                    code, dashboard.compiled.line_of(pointer), 1, f"panel `{panel.get('title', '')}`: {message}",
+                    subject=subject_of(dashboard.compiled.doc, pointer))

@@ -538,7 +538,7 @@ def _labels(alert: Alert) -> str:
 @runs("project", DashboardReadsMissingRecording)
 def check_dashboard_reads(project: Project, out: Collectors) -> None:
     """A dashboard query reads a level:metric:operation series no rule records."""
-    from obslint.dashboards.model import queries
+    from obslint.dashboards.model import queries, subject_of
 
     dashboards, config = project.dashboards, out.config
     recorded = {f.name for f in project.facts if f.kind == "record"}
@@ -551,4 +551,4 @@ def check_dashboard_reads(project: Project, out: Collectors) -> None:
                     hint = f"; did you mean `{near[0]}`?" if near else ""
                     collector.add(DashboardReadsMissingRecording, dashboard.compiled.line_of(pointer), 1,
                                   f"panel `{panel.get('title', '')}` reads `{name}`, which no recording rule "
-                                  f"records{hint}")
+                                  f"records{hint}", subject=subject_of(dashboard.compiled.doc, pointer))

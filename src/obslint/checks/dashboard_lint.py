@@ -16,7 +16,14 @@ from obslint.core.collector import Collector, Collectors
 from obslint.core.findings import Severity
 from obslint.dashboards import macros, schema
 from obslint.dashboards.compiler import Compiled, iter_panels
-from obslint.dashboards.model import VARIABLE_FUNCTIONS, Dashboard, DashboardReadError, read_json, split_last_comma
+from obslint.dashboards.model import (
+    VARIABLE_FUNCTIONS,
+    Dashboard,
+    DashboardReadError,
+    read_json,
+    split_last_comma,
+    subject_of,
+)
 from obslint.dashboards.units import is_unit
 from obslint.promql.counters import raw_counters
 
@@ -938,7 +945,7 @@ def lint(dashboard: Dashboard, collector: Collector) -> None:
     doc = compiled.doc
 
     def add(code: str, pointer: str, message: str, severity=None) -> None:
-        collector.add(code, compiled.line_of(pointer), 1, message, severity)
+        collector.add(code, compiled.line_of(pointer), 1, message, severity, subject_of(doc, pointer))
 
     for pointer, message in schema.problems(doc):
         add(DashboardSchema, pointer, message)
@@ -1148,7 +1155,8 @@ def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
                 other = first[value]
                 collectors.get(dashboard.shown, None).add(
                     DashboardDuplicate, dashboard.compiled.line_of(""), 1,
-                    f"{key} `{value}` is also the {key} of a dashboard in {other.shown}:{other.compiled.line_of('')}")
+                    f"{key} `{value}` is also the {key} of a dashboard in {other.shown}:{other.compiled.line_of('')}",
+                    subject=subject_of(dashboard.compiled.doc, ""))
             else:
                 first[value] = dashboard
 

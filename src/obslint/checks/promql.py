@@ -11,8 +11,9 @@ from obslint.core.findings import Severity
 class PromqlSyntax(Check):
     """Finds an expression that the target Prometheus cannot parse.
 
-    Why: Prometheus refuses the whole rule file. obslint's verdict equals Prometheus's, including
-    where promql-parser alone would differ: `or` between label matchers, numbers that overflow,
+    Why: Prometheus refuses the whole rule file. obslint's verdict equals that of `promtool check
+    rules` of the target version (`prometheus-version`, with the flags in `enable-features`), and
+    the error is where promtool puts it: `or` between label matchers, numbers that overflow,
     regexes Go's RE2 refuses (`a{1001}`, lookahead) are errors; backtick raw strings are fine.
 
     Bad:
@@ -43,9 +44,13 @@ class PromqlVersion(Check):
     """Finds PromQL that the target Prometheus version does not have (or no longer has).
 
     Why: a rule that parses on your laptop's Prometheus 3 fails to load on the 2.x servers
-    you run, or the other way round. Set `prometheus-version` to what you deploy. Examples:
-    functions such as `limitk`, `sort_by_label` or `double_exponential_smoothing` on 2.x,
-    quoted UTF-8 names, durations written as plain numbers (`[300]`), and `holt_winters` on 3.x.
+    you run, or the other way round. Set `prometheus-version` to what you deploy, and
+    `enable-features` to its `--enable-feature` flags. The message names the release (or the
+    flag) that has the construct. Examples: durations written as plain numbers (`[300]`, 2.54),
+    quoted UTF-8 names, `1_000` (2.54), duration arithmetic (`[5m * 2]`), `</` and `>/` (3.11),
+    `anchored`/`smoothed`, `fill()`, `holt_winters` on 3.x, and experimental functions
+    (`limitk`, `sort_by_label`, `mad_over_time`, ...) without promql-experimental-functions:
+    promtool refuses them, and before 3.4 promtool cannot even enable them.
 
     Bad (target 2.42):
     ```yaml
@@ -106,10 +111,12 @@ class PromqlTooComplex(Check):
 
 @register
 class PromqlExperimental(Check):
-    """Finds a function that Prometheus 3.x has only behind `--enable-feature=promql-experimental-functions`.
+    """Finds an experimental construct that only an `--enable-feature` flag lets through.
 
-    Why: without the flag, Prometheus refuses the rule file; with it, the function may still
-    change between releases.
+    Why: without the flag, Prometheus refuses the rule file (P002); with it (`enable-features` in
+    obslint's configuration), the function, aggregation or syntax may still change or go between
+    releases: experimental functions, `limitk`, duration expressions before 3.14, `anchored` and
+    `smoothed` before 3.16, `fill()` modifiers, unquoted UTF-8 names.
 
     Bad:
     ```yaml
@@ -133,7 +140,7 @@ class PromqlExperimental(Check):
     code = "P004"
     name = "promql-experimental"
     severity = Severity.WARNING
-    example_config = {"prometheus_version": (3, 14)}
+    example_config = {"prometheus_version": (3, 14), "enable_features": frozenset({"promql-experimental-functions"})}
 
 
 def report(parsed, position_of, label: str, collector) -> None:

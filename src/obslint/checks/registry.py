@@ -75,3 +75,55 @@ def validate(config: Config) -> Config:
             except KeyError as exc:
                 raise ConfigError(f"{where}: {key}: {exc.args[0]}") from None
     return config
+
+
+def matching(selector: str) -> list[type[Check]]:
+    """The checks a command-line selector names: a code (`R101`), a name (`unknown-field`), a family
+    or prefix of codes (`R1`, `R`, `A1`) as ruff's selectors, or `ALL`; KeyError when it names none."""
+    _load_all()
+    key = selector.strip()
+    if key.upper() == "ALL":
+        return all_checks()
+    found = base._REGISTRY.get(key.upper()) or base._BY_NAME.get(key.lower())
+    if found is not None:
+        return [found]
+    prefix = key.upper()
+    if len(prefix) <= 4 and prefix[:1].isalpha() and (prefix[1:] == "" or prefix[1:].isdigit()):
+        checks = [c for c in all_checks() if c.code.startswith(prefix)]
+        if checks:
+            return checks
+    raise KeyError(f"{selector!r} names no check: give a code (R101), a name, a prefix of codes (R1, A) or ALL "
+                   "(see `obslint checks`)")
+
+
+def with_selection(config: Config, select: list[str] | None, ignore: list[str] | None) -> Config:
+    """`config` with the command line's --select (only these run; a check named by its full code or name
+    runs even when it is off by default or disabled in the configuration) and --ignore (these do not
+    run, whatever else says). ConfigError for a selector that names no check."""
+    from dataclasses import replace
+
+    def resolve(selectors, option: str) -> tuple[set[type[Check]], set[type[Check]]]:
+        chosen, exact = set(), set()
+        for selector in selectors or ():
+            for part in filter(None, (p.strip() for p in selector.split(","))):
+                try:
+                    checks = matching(part)
+                except KeyError as exc:
+                    raise ConfigError(f"{option}: {exc.args[0]}") from None
+                chosen.update(checks)
+                if len(checks) == 1 and part.upper() not in ("ALL",) and (
+                        part.upper() == checks[0].code or part.lower() == checks[0].name):
+                    exact.add(checks[0])
+        return chosen, exact
+
+    enable, disable = set(config.enable), set(config.disable)
+    if select:
+        chosen, exact = resolve(select, "--select")
+        disable |= {c.code for c in all_checks() if c not in chosen}
+        for check in exact:
+            disable -= {check.code, check.name}
+            enable.add(check.code)
+    if ignore:
+        ignored, _ = resolve(ignore, "--ignore")
+        disable |= {c.code for c in ignored}
+    return replace(config, enable=frozenset(enable), disable=frozenset(disable))

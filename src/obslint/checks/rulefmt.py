@@ -475,7 +475,8 @@ class DuplicateRule(Check):
 
 def load(path: str, roots: list, config, collector: Collector) -> RuleFile:
     """The rule file of YAML document roots, validated as the target Prometheus loads it."""
-    rule_file = RuleFileValidator(collector, config.prometheus_version, config.promql_max_nesting).validate(path, roots)
+    rule_file = RuleFileValidator(collector, config.prometheus_version, config.promql_max_nesting,
+                                  config.enable_features).validate(path, roots)
     _duplicate_rules(rule_file, collector)
     return rule_file
 
@@ -487,7 +488,7 @@ def load_file(path, config) -> tuple[RuleFile | None, list]:
     from obslint.checks import files
     from obslint.core.paths import display_path
 
-    collector = Collector(display_path(Path(path)), config)
+    collector = Collector(display_path(Path(path), config.display_root), config)
     _, documents = files.read(Path(path), config, collector)
     if documents is None:
         return None, collector.findings
@@ -512,10 +513,12 @@ def _duplicate_rules(rule_file: RuleFile, collector: Collector) -> None:
 class RuleFileValidator:
     """Builds a RuleFile from YAML documents and reports rulefmt problems to a Collector."""
 
-    def __init__(self, collector: Collector, version: tuple[int, int], max_nesting: int = 1500):
+    def __init__(self, collector: Collector, version: tuple[int, int], max_nesting: int = 1500,
+                 features: frozenset[str] = frozenset()):
         self.c = collector
         self.version = version
         self.max_nesting = max_nesting
+        self.features = features  # the server's --enable-feature flags
 
     def validate(self, path: str, roots: list[Node | None]) -> RuleFile:
         rule_file = RuleFile(path)
@@ -628,7 +631,7 @@ class RuleFileValidator:
             from obslint.promql.parse import parse_expr  # the parser, when there is an expression to parse
 
             rule.expr, rule.expr_node = expr_node.text, expr_node
-            rule.parsed = parse_expr(expr_node.text, self.version, self.max_nesting)
+            rule.parsed = parse_expr(expr_node.text, self.version, self.max_nesting, self.features)
             if rule.parsed.problems or rule.parsed.warnings:
                 self._promql(rule, label)
         elif expr_node is not None and not isinstance(expr_node, ScalarNode):

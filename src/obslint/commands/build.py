@@ -156,7 +156,7 @@ def build(config: Config) -> BuildResult:
                 groups = data.get("groups") or []
             name = _rule_name(path, config)
             name = name if len(documents) == 1 else f"{name}-{i + 1}"
-            source = display_path(path) + (f" (document {i + 1})" if len(documents) > 1 else "")
+            source = display_path(path, config.display_root) + (f" (document {i + 1})" if len(documents) > 1 else "")
             result.add(f"rules/{k8s_name(name)}.yaml", prometheus_rule(name, groups, config), source)
     if result.ok:
         result.files[MANIFEST] = manifest(result.files)

@@ -23,7 +23,7 @@ class FixResult:
 
 
 def fix_file(path: Path, config: Config) -> FixResult:
-    shown = display_path(path)
+    shown = display_path(path)  # also where `obslint fix` writes: relative to the working directory
     try:
         original = load_model(path, config)
     except RouteTestError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,11 +31,11 @@ class RouteTestError(Exception):
 def load_model(path: Path, config: Config) -> AlertmanagerConfig:
     """The validated model, or RouteTestError with the validation errors (with positions)."""
     if not path.is_file():
-        raise RouteTestError(f"{display_path(path)}: no such file")
+        raise RouteTestError(f"{display_path(path, config.display_root)}: no such file")
     model, findings = load_alertmanager(path, config)
     errors = [f for f in findings if f.severity == Severity.ERROR]
     if errors or model is None:
-        raise RouteTestError(f"{display_path(path)}: the Alertmanager config is invalid", errors)
+        raise RouteTestError(f"{display_path(path, config.display_root)}: the Alertmanager config is invalid", errors)
     return model
 
 
@@ -89,6 +90,8 @@ class TestRun:
     files: list[tuple[str, list[CaseResult]]] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     coverage: object = None
+    seconds: dict[int, float] = field(default_factory=dict)  # id of a CaseResult -> how long it took
+    error_lines: dict[str, int] = field(default_factory=dict)  # a file that could not be read -> the line
 
     @property
     def failed(self) -> int:
@@ -106,16 +109,14 @@ def run_test_files(paths: list[Path], config: Config, config_path: Path | None) 
     all_results: list[CaseResult] = []
     main_model = None
     for path in paths:
-        shown = display_path(path)
+        shown = display_path(path, config.display_root)
         try:
             text = yamlload.read_file(path, config.max_file_size)
             documents = yamlload.load_documents(text, config.max_yaml_nodes)
             tests = read_cases(shown, documents[0].root if documents else None)
-        except yamlload.YamlError as exc:
+        except (yamlload.YamlError, TestFileError) as exc:
             run.errors[shown] = f"{shown}:{exc.line}:{exc.column}: {exc.message}"
-            continue
-        except TestFileError as exc:
-            run.errors[shown] = f"{shown}:{exc.line}:{exc.column}: {exc.message}"
+            run.error_lines[shown] = exc.line
             continue
         target = (path.parent / tests.config) if tests.config else config_path
         if target is None:
@@ -125,7 +126,11 @@ def run_test_files(paths: list[Path], config: Config, config_path: Path | None) 
             models[target] = load_model(target, config)
         model = models[target]
         main_model = main_model or model
-        results = [run_case(model, case) for case in tests.cases]
+        results = []
+        for case in tests.cases:
+            started = time.perf_counter()
+            results.append(run_case(model, case))
+            run.seconds[id(results[-1])] = time.perf_counter() - started
         run.files.append((shown, results))
         if model is main_model:
             all_results.extend(results)
@@ -241,7 +246,10 @@ def cli_run_tests(paths: list[Path], config: Config, config_path: Path | None, f
         from obslint.core.fileio import write_atomic
 
         write_atomic(junit, junit_report(run))
-    write(routing_report_json(run) if fmt == "json" else routing_report_text(run))
+    if fmt == "github":
+        write(github_report(run))
+    else:
+        write(routing_report_json(run) if fmt == "json" else routing_report_text(run))
     if run.errors and not run.files:
         return 2
     if run.failed:
@@ -264,8 +272,25 @@ def junit_report(run: TestRun) -> bytes:
             if not r.passed:
                 failure = (r.failures[0], "\n".join(r.failures) + "\npath: " + " -> ".join(
                     route.label for route, _ in r.tree))
-            cases.append(Case(r.case.name, path, r.case.line, path, failure=failure))
-        suites.append(Suite(path, cases))
+            cases.append(Case(r.case.name, path, r.case.line, path, failure=failure, time=run.seconds.get(id(r), 0.0)))
+        suites.append(Suite(path, cases, file=path))
     for path, message in run.errors.items():
-        suites.append(Suite(path, [Case("load", path, error=(message, ""))]))
+        suites.append(Suite(path, [Case("load", path, error=(message, message))], file=path))
     return junit_xml("obslint route-test", suites)
+
+
+def github_report(run: TestRun) -> str:
+    """The routing tests as GitHub Actions annotations: an error at each failing case and at each file
+    that could not be read; then the counts as a plain line."""
+    from obslint.output.reporters import annotation
+
+    lines = []
+    for path, results in run.files:
+        for r in results:
+            if not r.passed:
+                text = "\n".join(r.failures) + "\npath: " + " -> ".join(route.label for route, _ in r.tree)
+                lines.append(annotation("error", path, r.case.line, None, f"route-test: {r.case.name}", text))
+    for path, message in run.errors.items():
+        lines.append(annotation("error", path, run.error_lines.get(path), None, "route-test: cannot read", message))
+    lines.append(f"{run.passed} passed, {run.failed} failed")
+    return "\n".join(lines) + "\n"

@@ -96,21 +96,24 @@ class Collector:
         """Whether any of `checks` is on (a pass that reports only these may be skipped otherwise)."""
         return any(self._state(check)[0] for check in checks)
 
-    def add(self, check, line: int, column: int, message: str, severity: Severity | None = None) -> None:
+    def add(self, check, line: int, column: int, message: str, severity: Severity | None = None,
+            subject: str = "") -> None:
+        """Report `check` at a position; `subject` names what the finding is about when the check knows
+        it better than its position tells (see Finding)."""
         enabled, configured = self._state(check)
         if not enabled or self.suppressions.suppressed(check, line):
             return
         # the configuration's severity, else the one this finding asks for, else the check's
         severity = configured or severity or check.severity
         self.findings.append(Finding(self.path, max(line, 0), max(column, 0), check.code, check.name, severity,
-                                     message))
+                                     message, subject))
 
-    def at(self, check, node, message: str, severity: Severity | None = None) -> None:
+    def at(self, check, node, message: str, severity: Severity | None = None, subject: str = "") -> None:
         """Report at a YAML node (or at the file start when the node is None)."""
         if node is None:
-            self.add(check, 1, 1, message, severity)
+            self.add(check, 1, 1, message, severity, subject)
         else:
-            self.add(check, node.line, node.column, message, severity)
+            self.add(check, node.line, node.column, message, severity, subject)
 
 
 class Collectors:

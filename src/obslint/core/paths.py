@@ -1,4 +1,5 @@
-"""Paths: resolved once each, and shown in findings relative to the working directory."""
+"""Paths: resolved once each, and shown in findings relative to the repository's root (the git top
+level above the project, else the project's root; with no root given, the working directory)."""
 
 from __future__ import annotations
 
@@ -22,14 +23,25 @@ def _resolve(path: Path, cwd: str) -> Path:
     return path.resolve()
 
 
-def display_path(path: Path) -> str:
-    """`path` as findings show it: relative to the working directory when it is below it."""
-    return _display_path(path, os.getcwd())
+def display_path(path: Path, root: Path | None = None) -> str:
+    """`path` as findings show it: relative to `root` (default: the working directory) when it is below
+    it, else as given."""
+    return _display_path(path, os.getcwd(), root)
 
 
 @functools.lru_cache(maxsize=4096)
-def _display_path(path: Path, cwd: str) -> str:
+def _display_path(path: Path, cwd: str, root: Path | None) -> str:
     try:
-        return resolve(path).relative_to(resolve(Path(cwd))).as_posix()
+        return resolve(path).relative_to(resolve(root) if root is not None else resolve(Path(cwd))).as_posix()
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=64)
+def repository_root(start: Path) -> Path:
+    """The top level of the git work tree that holds `start` (a directory), else `start` itself."""
+    start = resolve(start)
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():  # a directory, or a file in a linked work tree or submodule
+            return directory
+    return start

@@ -26,6 +26,32 @@ class Dashboard:
     compiled: Compiled
 
 
+def dashboard_subject(doc: dict) -> str:
+    """What a finding about this dashboard is about (see obslint.core.findings.Finding.subject)."""
+    name = doc.get("uid") if isinstance(doc.get("uid"), str) and doc.get("uid") else doc.get("title")
+    return f"dashboard:{name if isinstance(name, str) else ''}"
+
+
+def subject_of(doc: dict, pointer: str) -> str:
+    """The subject of a finding at JSON `pointer` of dashboard `doc`: the dashboard, and within it the
+    (innermost) panel by title, else id, or the variable by name."""
+    subject = dashboard_subject(doc)
+    parts = pointer.strip("/").split("/") if pointer.strip("/") else []
+    node, inner = doc, ""
+    for i, part in enumerate(parts):
+        container = node
+        node = node.get(part) if isinstance(node, dict) else (
+            node[int(part)] if isinstance(node, list) and part.isdigit() and int(part) < len(node) else None)
+        if node is None:
+            break
+        if isinstance(node, dict) and isinstance(container, list) and parts[i - 1] == "panels":
+            title = node.get("title")
+            inner = f"/panel:{title}" if isinstance(title, str) and title else f"/panel:#{node.get('id', part)}"
+        elif isinstance(node, dict) and isinstance(container, list) and parts[i - 2:i] == ["templating", "list"]:
+            inner = f"/variable:{node.get('name', part)}"
+    return subject + inner
+
+
 class DashboardReadError(Exception):
     """A JSON dashboard that cannot be read, at a line and column."""
 

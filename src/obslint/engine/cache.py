@@ -26,7 +26,7 @@ from pathlib import Path
 
 from obslint.config import Config
 
-FORMAT = 2  # 2: JSON entries (1 was pickle)
+FORMAT = 3  # 3: findings with their subject; 2: JSON entries (1 was pickle)
 
 
 def directory() -> Path:
@@ -133,17 +133,18 @@ _FACT_FIELDS = ("path", "source", "kind", "name", "group", "index", "line", "col
 
 
 def _finding_row(finding) -> list:
-    return [finding.line, finding.column, finding.code, finding.name, int(finding.severity), finding.message]
+    return [finding.line, finding.column, finding.code, finding.name, int(finding.severity), finding.message,
+            finding.subject]
 
 
 def _findings(rows, shown: str) -> list:
     from obslint.core.findings import Finding, Severity
 
     out = []
-    for line, column, code, name, severity, message in rows:
+    for line, column, code, name, severity, message, subject in rows:
         _expect(int, line, column, severity)
-        _expect(str, code, name, message)
-        out.append(Finding(shown, line, column, code, name, Severity(severity), message))
+        _expect(str, code, name, message, subject)
+        out.append(Finding(shown, line, column, code, name, Severity(severity), message, subject))
     return out
 
 

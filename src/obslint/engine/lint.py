@@ -42,7 +42,7 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
     files, `facts` (when given) receives what the checks across files need. `self_contained` (when given)
     receives True when the findings depend on this file alone (rule files, Alertmanager configs), so
     they may be cached."""
-    collector = Collector(display_path(target.path), config)
+    collector = Collector(display_path(target.path, config.display_root), config)
     if target.kind == "python":
         return collector.findings  # Python that is not a dashboard: never run
     if target.kind == "dashboards":
@@ -64,7 +64,7 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
         document = TestDocument(target.path, roots[0] if roots else None,
                                 installed_version() or config.prometheus_version)
         run_passes("rule-test-file", document, collector)
-        return collector.findings
+        return _with_subjects(collector.findings, roots)
     if target.kind == "rules" or any(is_rule_document(r) for r in roots):
         from obslint.checks import rulefmt
 
@@ -76,14 +76,14 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
             facts.extend(facts_of(rule_file, target.path))
         if self_contained is not None:
             self_contained.append(True)
-        return collector.findings
+        return _with_subjects(collector.findings, roots)
     from obslint.alertmanager.documents import is_alertmanager_document
 
     if target.kind == "alertmanager" or any(is_alertmanager_document(r) for r in roots):
         _lint_alertmanager(roots, collector)
         if self_contained is not None:
             self_contained.append(True)
-        return collector.findings
+        return _with_subjects(collector.findings, roots)
     if target.explicit and roots:
         files.unknown_kind(collector)
     return collector.findings
@@ -103,7 +103,7 @@ def load_alertmanager(path: Path, config: Config):
     """(the validated model or None, the findings of loading and linting it) of one Alertmanager config."""
     from obslint.checks import files
 
-    collector = Collector(display_path(path), config)
+    collector = Collector(display_path(path, config.display_root), config)
     _, documents = files.read(path, config, collector)
     model = None
     if documents is not None:
@@ -123,7 +123,7 @@ def lint_dashboard_files(paths: list[Path], config: Config) -> tuple[list, list[
     outcomes = dict(zip(python, run_files(python, config.sandbox, config.dashboard_schema_version), strict=True)) \
         if python else {}
     for path in paths:
-        shown = display_path(path)
+        shown = display_path(path, config.display_root)
         # `# obslint: disable=CODE` comments work in dashboard .py files as in YAML (JSON has none)
         collector = collectors.get(shown, str(path) if path.suffix == ".py" else None)
         for dashboard in dashboard_lint.load(path, shown, config, collector, outcomes.get(path)):
@@ -174,7 +174,7 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
         findings += am_findings
         valid = not any(f.severity == Severity.ERROR for f in am_findings)  # an invalid one has its own errors
         if model is not None and valid and project.alertmanager is None:
-            project.alertmanager = (display_path(target.path), str(target.path), model)
+            project.alertmanager = (display_path(target.path, config.display_root), str(target.path), model)
     # the rules' facts serve the checks across files, and the cache keeps them for later such runs
     file_findings, project.facts = _lint_files(others, config, jobs, cache, with_facts=whole or cache)
     findings += file_findings
@@ -192,14 +192,24 @@ def _project_alertmanager(target: Target, config: Config):
     from obslint.alertmanager.documents import is_alertmanager_document
     from obslint.checks import files
 
-    collector = Collector(display_path(target.path), config)
+    collector = Collector(display_path(target.path, config.display_root), config)
     _, documents = files.read(target.path, config, collector)
     if documents is None:
         return None, collector.findings
     roots = [d.root for d in documents if d.root is not None]
     if not any(is_alertmanager_document(r) for r in roots):
         return None, lint_target(target, config)
-    return _lint_alertmanager(roots, collector), collector.findings
+    return _lint_alertmanager(roots, collector), _with_subjects(collector.findings, roots)
+
+
+def _with_subjects(findings: list[Finding], roots: list) -> list[Finding]:
+    """A file's findings with the subjects of where they are (obslint.engine.subjects), from the YAML the
+    checks read: the baseline and --diff-base match findings by them, the cache keeps them."""
+    if not findings:
+        return findings
+    from obslint.engine.subjects import with_subjects, yaml_outline
+
+    return with_subjects(findings, yaml_outline(roots))
 
 
 def _catalog(paths: list[Path], config: Config):
@@ -225,7 +235,7 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
     for i, target in enumerate(targets):
         if store is not None and target.kind not in ("python", "rule-tests", "route-tests"):
             digests[i] = store.digest(target.path)
-            hit = store.get(target.path, display_path(target.path), digests[i])
+            hit = store.get(target.path, display_path(target.path, config.display_root), digests[i])
             if hit is not None:
                 results[i] = (hit[0], hit[1], True)
                 continue
@@ -233,7 +243,8 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
     for i, result in _lint_all(todo, config, jobs, with_facts):
         results[i] = result
         if store is not None and result[2] and i in digests:
-            store.put(targets[i].path, display_path(targets[i].path), digests[i], result[0], result[1])
+            store.put(targets[i].path, display_path(targets[i].path, config.display_root), digests[i], result[0],
+                      result[1])
     findings = [f for i in range(len(targets)) for f in results[i][0]]
     facts = [fact for i in range(len(targets)) for fact in results[i][1]]
     return findings, facts

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,6 +169,7 @@ class FileResult:
     groups: list[GroupResult]
     error: str = ""  # the file could not be run (rule-file errors, YAML errors)
     output: str = ""
+    seconds: float = 0.0  # how long running it took (promtool runs a file's groups in one process)
 
 
 def _run(promtool: str, path: Path) -> subprocess.CompletedProcess:
@@ -257,8 +259,14 @@ def run_tests(tests: list[TestFile], select: str | None = None, jobs: int | None
     promtool = promtool or find_promtool()
     pattern = re.compile(select) if select else None
     jobs = jobs or min(os.cpu_count() or 1, 4)
+    def timed(test: TestFile) -> FileResult:
+        started = time.perf_counter()
+        result = run_file(promtool, test, pattern, jobs)
+        result.seconds = time.perf_counter() - started
+        return result
+
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lambda t: run_file(promtool, t, pattern, jobs), tests))
+        return list(pool.map(timed, tests))
 
 
 def counts(results: list[FileResult]) -> tuple[int, int]:
