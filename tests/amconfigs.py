@@ -39,6 +39,15 @@ def version_tuple(version: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
+# amtool's --enable-feature flags for each matcher-parsing mode (None: the version's default)
+FEATURES = {None: (), "utf8": ("utf8-strict-mode",), "classic": ("classic-mode",)}
+
+
+def modes(version: tuple[int, int]) -> list[str | None]:
+    """The matcher-parsing modes of an Alertmanager version: 0.27 added the UTF-8 parser."""
+    return [None, "utf8", "classic"] if version >= (0, 27) else [None]
+
+
 def upstream_testdata(source: Path) -> list[Path]:
     return sorted((source / "config" / "testdata").glob("*.yml"))
 
@@ -56,7 +65,8 @@ def _wrap(text: str, key: str) -> str:
 
 def config_test_snippets(source: Path) -> list[Snippet]:
     found = []
-    files = [*sorted((source / "config").glob("*_test.go")), *sorted((source / "config" / "receiver").glob("*_test.go")),
+    files = [*sorted((source / "config").glob("*_test.go")),
+             *sorted((source / "config" / "receiver").glob("*_test.go")),
              *sorted((source / "notify").glob("*/config_test.go"))]
     for path in files:
         src = path.read_text(encoding="utf-8")
@@ -86,18 +96,24 @@ def config_test_snippets(source: Path) -> list[Snippet]:
     return found
 
 
-def obslint_errors(path: Path, version: tuple[int, int], mode: str | None = None) -> list[str]:
-    """The errors obslint reports loading the file as the target Alertmanager does (no routing lint)."""
+def obslint_model(path: Path, version: tuple[int, int], mode: str | None = None):
+    """(the model, the errors) obslint has loading the file as the target Alertmanager does (no
+    routing lint); the model is None when the file does not load."""
     config = Config(alertmanager_version=version, matcher_mode=mode)
     collector = Collector(str(path), config)
     try:
         roots = [d.root for d in yamlload.load_documents(path.read_text(encoding="utf-8"), 1_000_000)]
     except yamlload.YamlError as exc:
-        return [f"YAML: {exc.message}"]
+        return None, [f"YAML: {exc.message}"]
     except UnicodeDecodeError as exc:
-        return [f"encoding: {exc}"]
-    amtool_checks.load(roots or [None], config, collector)
-    return [f"{f.code} {f.line}: {f.message}" for f in collector.findings if f.severity == Severity.ERROR]
+        return None, [f"encoding: {exc}"]
+    model = amtool_checks.load(roots or [None], config, collector)
+    return model, [f"{f.code} {f.line}: {f.message}" for f in collector.findings if f.severity == Severity.ERROR]
+
+
+def obslint_errors(path: Path, version: tuple[int, int], mode: str | None = None) -> list[str]:
+    """The errors obslint reports loading the file as the target Alertmanager does (no routing lint)."""
+    return obslint_model(path, version, mode)[1]
 
 
 # --- generated configs ------------------------------------------------------------------------------
@@ -172,7 +188,8 @@ CHOICES = {
     "grant_type": (["client_credentials"], ["urn:ietf:params:oauth:grant-type:jwt-bearer"]),
     "signature_algorithm": (["RS256", "RS512"], ["HS256"]),
     "client_type": (["http", "grpc"], ["udp", ""]),
-    "compression": (["gzip"], ["", "zstd"]), "acks": (["all", "leader"], ["x"]), "format": (["json", "protobuf"], ["xml"]),
+    "compression": (["gzip"], ["", "zstd"]), "acks": (["all", "leader"], ["x"]),
+    "format": (["json", "protobuf"], ["xml"]),
     "session_name": (["obslint"], ["a", "bad name!"]),
     "custom_fields": ([{"team": "ml"}], [{"routing_key": "x"}]),
     "headers": ([{"X-Team": "ml"}], [{"subject": "a", "Subject": "b"}, {"References": "x"}]),
@@ -226,7 +243,8 @@ def _value(draw, name: str, kind: str, depth: int, odds: int):
 # bases for structs that need a field to be valid
 STRUCT_BASES = {"SlackAction": {"type": "button", "text": "t", "url": "https://x.example.com"},
                 "SlackConfirmationField": {"text": "t"}, "SlackField": {"title": "t", "value": "v"},
-                "MattermostField": {"title": "t", "value": "v"}, "OpsGenieConfigResponder": {"name": "n", "type": "team"},
+                "MattermostField": {"title": "t", "value": "v"},
+                "OpsGenieConfigResponder": {"name": "n", "type": "team"},
                 "TracingConfig": {"endpoint": "otel.example.com:4317"}}
 
 
@@ -269,7 +287,8 @@ HTTP_BAD = [
     {"proxy_from_environment": True, "proxy_url": "http://p:1"}, {"no_proxy": "localhost"},
     {"proxy_url": "http://p:1", "no_proxy": "localhost", "proxy_connect_header": {"X-A": ["b"]}},
     {"proxy_connect_header": {"X-A": ["b"]}}, {"http_headers": {"X-Team": {"values": ["ml"]}}},
-    {"http_headers": {"authorization": {"values": ["x"]}}}, {"http_headers": {"X-Team": {"values": ["ml"], "bogus": 1}}},
+    {"http_headers": {"authorization": {"values": ["x"]}}},
+    {"http_headers": {"X-Team": {"values": ["ml"], "bogus": 1}}},
     {"proxy_url": "::bad"}, {"tls_confg": {}},
 ]
 
@@ -534,7 +553,7 @@ def single_changes() -> list[tuple[str, dict]]:
         for field, kind in sorted(schema.STRUCTS[struct].items()):
             for value in _values_of(field, kind):
                 cases.append((f"{key}.{field}={dump(value)}", _receiver_with(key, {**base, field: value})))
-    for i, http in enumerate(HTTP_GOOD + HTTP_BAD):
+    for http in HTTP_GOOD + HTTP_BAD:
         cases.append((f"webhook http_config {dump(http)}", _receiver_with("webhook", {**INTEGRATIONS["webhook"],
                                                                                       "http_config": http})))
         cases.append((f"global http_config {dump(http)}", _with(MINIMAL, **{"global": {"http_config": http}})))
@@ -577,8 +596,8 @@ def single_changes() -> list[tuple[str, dict]]:
         cases.append((f"group_by={dump(group_by)}", _with(MINIMAL, route={"receiver": "r", "routes": [
             {"receiver": "r", "group_by": group_by}]})))
     for equal in (["alertname"], ["service.name"], ["k8s-ns"], [""], "alertname"):
-        cases.append((f"equal={dump(equal)}", _with(MINIMAL, inhibit_rules=[{"source_matchers": ["a=1"],
-                                                                              "target_matchers": ["a=2"], "equal": equal}])))
+        rule = {"source_matchers": ["a=1"], "target_matchers": ["a=2"], "equal": equal}
+        cases.append((f"equal={dump(equal)}", _with(MINIMAL, inhibit_rules=[rule])))
     for labels in ({"tier": "1"}, {"service.name": "x"}, {"": "x"}, {"k8s-ns": "x"}, {"t": "{{ .X }}"}):
         cases.append((f"route labels={dump(labels)}", _with(MINIMAL, route={"receiver": "r", "routes": [
             {"receiver": "r", "labels": labels}]})))
@@ -600,7 +619,8 @@ def single_changes() -> list[tuple[str, dict]]:
                       ("routes: [null]", _with(MINIMAL, route={"receiver": "r", "routes": [None]})),
                       ("inhibit_rules: [null]", _with(MINIMAL, inhibit_rules=[None])),
                       ("time_intervals: [null]", _with(MINIMAL, time_intervals=[None])),
-                      ("tracing: {}", _with(MINIMAL, tracing={})), ("event_recorder: {}", _with(MINIMAL, event_recorder={}))):
+                      ("tracing: {}", _with(MINIMAL, tracing={})),
+                      ("event_recorder: {}", _with(MINIMAL, event_recorder={}))):
         cases.append((what, doc))
     return cases
 

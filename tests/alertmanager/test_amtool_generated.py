@@ -18,20 +18,22 @@ import os
 import tempfile
 from pathlib import Path
 
-from amconfigs import alertmanager_config, dump, matcher_changes, obslint_errors, single_changes, version_tuple
+from amconfigs import (
+    FEATURES,
+    alertmanager_config,
+    dump,
+    matcher_changes,
+    modes,
+    obslint_errors,
+    single_changes,
+    version_tuple,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracles import amtool_check_configs
 
 EXAMPLES = int(os.environ.get("OBSLINT_AM_EXAMPLES", "10"))
 BATCH = int(os.environ.get("OBSLINT_AM_BATCH", "25"))
-FEATURES = {None: (), "utf8": ("utf8-strict-mode",), "classic": ("classic-mode",)}
-
-
-def modes(version: tuple[int, int]) -> list[str | None]:
-    return [None, "utf8", "classic"] if version >= (0, 27) else [None]
-
-
 def verdicts(oracle, texts: list[str], mode: str | None) -> list[tuple[str, bool, str, list[str]]]:
     """(config, amtool's verdict, what amtool said, obslint's errors) for each config text."""
     version = version_tuple(oracle.version)

@@ -7,9 +7,9 @@ the Go module cache). Generated configs: test_amtool_generated.py.
 from __future__ import annotations
 
 import pytest
+from amconfigs import config_test_snippets, obslint_errors, upstream_testdata, version_tuple
 from helpers import need
 from oracles import alertmanager_source, amtool_check_configs
-from amconfigs import config_test_snippets, obslint_errors, upstream_testdata, version_tuple
 
 
 def _source(oracle):

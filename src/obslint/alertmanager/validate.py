@@ -204,7 +204,8 @@ class Validator:
         problem = None
         if kind == "duration":
             if parse_duration(text) is None:
-                problem = (DURATION, "empty duration string" if text == "" else f'not a valid duration string: "{text}"')
+                problem = (DURATION, "empty duration string" if text == ""
+                           else f'not a valid duration string: "{text}"')
         elif kind == "goduration":
             number = yaml_number(text) if plain else None
             if number is None:
@@ -809,7 +810,8 @@ class Validator:
                  or bool(_text(g, "rocketchat_token_id_file")),
                  "no global Rocketchat TokenID set either inline or in a file")
             need(_set(c, "token") or bool(_text(c, "token_file")) or _set(g, "rocketchat_token")
-                 or bool(_text(g, "rocketchat_token_file")), "no global Rocketchat Token set either inline or in a file")
+                 or bool(_text(g, "rocketchat_token_file")),
+                 "no global Rocketchat Token set either inline or in a file")
         elif key == "mattermost_configs":
             if v >= (0, 32):
                 need(_set(c, "webhook_url") or bool(_text(c, "webhook_url_file")) or _set(g, "mattermost_webhook_url")
