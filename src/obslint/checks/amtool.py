@@ -590,7 +590,12 @@ class Decoder:
             route.group_wait_ms = parent.group_wait_ms
             route.group_interval_ms = parent.group_interval_ms
             route.repeat_interval_ms = parent.repeat_interval_ms
+            route.labels = parent.labels
         route.own = {k.text: v for k, v in node.items}
+        own_labels = node.get("labels")
+        if isinstance(own_labels, MapNode) and own_labels.items:
+            route.labels = {**route.labels, **{k.text: v.as_str() for k, v in own_labels.items
+                                               if isinstance(v, ScalarNode)}}
         receiver = _string(node.get("receiver"))
         if receiver:
             route.receiver = receiver
