@@ -641,3 +641,44 @@ def matcher_changes() -> list[tuple[str, dict]]:
             {"receiver": "r", "matchers": [text]}]})))
         cases.append((f"source_matchers [{text}]", _with(MINIMAL, inhibit_rules=[{"source_matchers": [text]}])))
     return cases
+
+
+# --- the real Alertmanager server ------------------------------------------------------------------
+
+def start(binary: Path, config: Path, tmp: Path):
+    """An Alertmanager server on 127.0.0.1 with `config` and its storage in `tmp`, ready: (process,
+    base URL). The caller stops it (helpers.stop)."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from helpers import free_port, stop
+
+    port = free_port()
+    proc = subprocess.Popen([str(binary), f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}",
+                             f"--storage.path={tmp / 'data'}", "--cluster.listen-address="],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"alertmanager exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            if urllib.request.urlopen(base + "/-/ready", timeout=1).status == 200:
+                return proc, base
+        except OSError:
+            time.sleep(0.1)
+    stop(proc)
+    raise AssertionError("alertmanager did not become ready in 15 s")
+
+
+def served(base: str, with_route_labels: bool):
+    """The server's aggregation groups as a Counter of (receiver, group labels, route labels, alerts)."""
+    import urllib.request
+    from collections import Counter
+
+    with urllib.request.urlopen(base + "/api/v2/alerts/groups", timeout=5) as response:
+        groups = json.load(response)
+    return Counter((g["receiver"]["name"], tuple(sorted(g["labels"].items())),
+                    tuple(sorted(g.get("routeLabels", {}).items())) if with_route_labels else (),
+                    tuple(sorted(tuple(sorted(a["labels"].items())) for a in g["alerts"]))) for g in groups)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 import time
 import urllib.request
@@ -25,8 +24,8 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from amconfigs import MATCHER_NAMES, dump, obslint_model, route, version_tuple
-from helpers import free_port, stop
+from amconfigs import MATCHER_NAMES, dump, obslint_model, route, served, start, version_tuple
+from helpers import stop
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from oracles import amtool_check_configs, find_oracle
@@ -101,33 +100,6 @@ def predicted(model, alerts: list[dict[str, str]], with_route_labels: bool) -> C
                    tuple(sorted(reached.labels.items())) if with_route_labels else ())
             groups.setdefault(key, []).append(tuple(sorted(labels.items())))
     return Counter((k[1], k[2], k[3], tuple(sorted(v))) for k, v in groups.items())
-
-
-def served(base: str, with_route_labels: bool) -> Counter:
-    with urllib.request.urlopen(base + "/api/v2/alerts/groups", timeout=5) as response:
-        groups = json.load(response)
-    return Counter((g["receiver"]["name"], tuple(sorted(g["labels"].items())),
-                    tuple(sorted(g.get("routeLabels", {}).items())) if with_route_labels else (),
-                    tuple(sorted(tuple(sorted(a["labels"].items())) for a in g["alerts"]))) for g in groups)
-
-
-def start(binary: Path, config: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([str(binary), f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}",
-                             f"--storage.path={tmp / 'data'}", "--cluster.listen-address="],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"alertmanager exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if urllib.request.urlopen(base + "/-/ready", timeout=1).status == 200:
-                return proc, base
-        except OSError:
-            time.sleep(0.1)
-    stop(proc)
-    raise AssertionError("alertmanager did not become ready in 15 s")
 
 
 def record(oracle, n, agree) -> None:
