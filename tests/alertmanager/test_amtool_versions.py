@@ -1,10 +1,14 @@
 """obslint's verdict on Alertmanager configs equals `amtool check-config`'s, for each amtool oracle
 (Debian's 0.25 and the pinned 0.27, 0.28, 0.35): on Alertmanager's own config/testdata of that version
 and on every config in that version's config tests (tests/amconfigs.py reads both from
-the Go module cache). Generated configs: test_amtool_generated.py.
+the Go module cache). Generated configs: test_amtool_generated.py. OBSLINT_AM_FIGURES=file appends
+the figures (n agree / n) as JSON lines.
 """
 
 from __future__ import annotations
+
+import json
+import os
 
 import pytest
 from amconfigs import config_test_snippets, obslint_errors, upstream_testdata, version_tuple
@@ -20,7 +24,7 @@ def _source(oracle):
     return source
 
 
-def _disagreements(oracle, paths, labels) -> list:
+def _disagreements(oracle, paths, labels, what: str) -> list:
     verdicts = amtool_check_configs(oracle.path, paths)
     version = version_tuple(oracle.version)
     found = []
@@ -29,13 +33,19 @@ def _disagreements(oracle, paths, labels) -> list:
         errors = obslint_errors(path, version)
         if valid != (not errors):
             found.append((labels.get(path, path.name), said, errors[:3]))
+    target = os.environ.get("OBSLINT_AM_FIGURES")  # the figures (n agree / n) as JSON lines
+    if target:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"version": oracle.version, "mode": f"default ({what})", "n": len(paths),
+                                  "agree": len(paths) - len(found),
+                                  "valid": sum(verdicts[p][0] for p in paths)}) + "\n")
     return found
 
 
 def test_config_testdata_verdicts_equal_amtool(each_amtool):
     files = upstream_testdata(_source(each_amtool))
     assert len(files) >= 20
-    disagreements = _disagreements(each_amtool, files, {})
+    disagreements = _disagreements(each_amtool, files, {}, "config/testdata")
     assert not disagreements, f"{len(disagreements)}/{len(files)} differ:\n" + "\n".join(map(str, disagreements))
 
 
@@ -48,7 +58,7 @@ def test_config_test_snippets_verdicts_equal_amtool(each_amtool, tmp_path):
         path.write_text(snippet.text, encoding="utf-8")
         paths.append(path)
         labels[path] = snippet.where
-    disagreements = _disagreements(each_amtool, paths, labels)
+    disagreements = _disagreements(each_amtool, paths, labels, "config tests")
     assert not disagreements, f"{len(disagreements)}/{len(paths)} differ:\n" + "\n".join(map(str, disagreements))
 
 

@@ -842,8 +842,6 @@ class Decoder:
             raise _Reported() from None
 
 
-
-
 class _Reported(Exception):
     """A time-interval spec whose error is reported; the spec is left out of the model."""
 
