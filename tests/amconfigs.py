@@ -2,7 +2,7 @@
 with amtool's: Alertmanager's own configs, read where `go mod download` leaves its module (never
 copied here).
 
-- `upstream_testdata`: config/testdata/*.yml of a version;
+- `upstream_testdata`: config/testdata/*.yml and doc/examples/*.yml of a version;
 - `config_test_snippets`: every YAML text in the version's config tests (config/*_test.go,
   config/receiver/*_test.go, notify/*/config_test.go): whole configs as they are, and an
   integration's config (what a notifier test decodes into, say, a WebhookConfig) placed in a
@@ -49,7 +49,8 @@ def modes(version: tuple[int, int]) -> list[str | None]:
 
 
 def upstream_testdata(source: Path) -> list[Path]:
-    return sorted((source / "config" / "testdata").glob("*.yml"))
+    """config/testdata/*.yml and the documentation's example configs (doc/examples/*.yml)."""
+    return sorted((source / "config" / "testdata").glob("*.yml")) + sorted((source / "doc" / "examples").glob("*.yml"))
 
 
 @dataclass

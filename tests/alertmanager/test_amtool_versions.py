@@ -11,7 +11,7 @@ import json
 import os
 
 import pytest
-from amconfigs import config_test_snippets, obslint_errors, upstream_testdata, version_tuple
+from amconfigs import FEATURES, config_test_snippets, modes, obslint_errors, upstream_testdata, version_tuple
 from helpers import need
 from oracles import alertmanager_source, amtool_check_configs
 
@@ -25,18 +25,24 @@ def _source(oracle):
 
 
 def _disagreements(oracle, paths, labels, what: str) -> list:
-    verdicts = amtool_check_configs(oracle.path, paths)
+    """The files whose verdicts differ, in each matcher-parsing mode of the version."""
+    version = version_tuple(oracle.version)
+    return [found for mode in modes(version) for found in _disagreements_in(oracle, paths, labels, what, mode)]
+
+
+def _disagreements_in(oracle, paths, labels, what: str, mode: str | None) -> list:
+    verdicts = amtool_check_configs(oracle.path, paths, FEATURES[mode])
     version = version_tuple(oracle.version)
     found = []
     for path in paths:
         valid, said = verdicts[path]
-        errors = obslint_errors(path, version)
+        errors = obslint_errors(path, version, mode)
         if valid != (not errors):
-            found.append((labels.get(path, path.name), said, errors[:3]))
+            found.append((mode, labels.get(path, path.name), said, errors[:3]))
     target = os.environ.get("OBSLINT_AM_FIGURES")  # the figures (n agree / n) as JSON lines
     if target:
         with open(target, "a", encoding="utf-8") as out:
-            out.write(json.dumps({"version": oracle.version, "mode": f"default ({what})", "n": len(paths),
+            out.write(json.dumps({"version": oracle.version, "mode": f"{mode or 'default'} ({what})", "n": len(paths),
                                   "agree": len(paths) - len(found),
                                   "valid": sum(verdicts[p][0] for p in paths)}) + "\n")
     return found
