@@ -52,6 +52,8 @@ def obslint(*args: str, cwd: Path, timeout: float = 120, env: dict | None = None
 
 BROKEN_RULE = "groups:\n- name: g\n  rules:\n  - alert: Broken\n    expr: sum(rate(x[5m])\n"
 QUIET = 'disable = ["required-labels", "required-annotations"]\n'
+# what a team's own policy says (by default obslint requires no label or annotation): every alert has a team
+TEAM_POLICY = '[policy]\nrequired-labels = { team = [] }\n'
 # a rule file of one group and one recording rule, both named by `name`
 RULES = "groups:\n- name: {name}\n  rules:\n  - record: {name}:up:sum\n    expr: sum(up)\n"
 GOOD_DASHBOARD = '''from grafanalib.core import Dashboard, GridPos, Target, Template, Templating, TimeSeries
@@ -132,3 +134,18 @@ def commit(root: Path, message: str) -> str:
     git(root, "add", "-A")
     git(root, "commit", "-q", "--allow-empty", "-m", message)
     return git(root, "rev-parse", "HEAD").strip()
+
+
+def go_program(source: str, folder: Path) -> Path:
+    """Build a Go program that uses only the standard library (an oracle of Go's own semantics) with
+    the installed Go toolchain; `need` it when the toolchain is missing (a failure in CI)."""
+    import shutil
+
+    go = shutil.which("go") or ("/usr/local/go/bin/go" if os.access("/usr/local/go/bin/go", os.X_OK) else None)
+    if go is None:
+        need("the Go toolchain", "https://go.dev/dl/")
+    (folder / "main.go").write_text(source, encoding="utf-8")
+    binary = folder / "oracle"
+    subprocess.run([go, "build", "-o", str(binary), str(folder / "main.go")], check=True, capture_output=True,
+                   timeout=300, env={**os.environ, "GO111MODULE": "off"})
+    return binary

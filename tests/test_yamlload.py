@@ -144,3 +144,153 @@ def test_random_yaml_documents_load_to_the_same_structure(value):
     doc = root(text)
     assert isinstance(doc, MapNode)
     assert doc.keys() == ["v"]
+
+
+# --- positions inside scalars -------------------------------------------------------------------------
+# A scalar is written from pieces (what is written, the text it stands for) on lines; the test knows the
+# line and column of every piece, so every character of the scalar's text that was written (not made by
+# folding lines) must map back to where its piece was written (an escape to its backslash).
+
+LETTERS = "abcxyz019_"
+PLAIN_PIECES = [(c, c) for c in LETTERS + "()=+.*/<>{}[],"]
+SINGLE_PIECES = [(c, c) for c in LETTERS + '"#:{}[],\\'] + [("''", "'")]
+DOUBLE_PIECES = [(c, c) for c in LETTERS + "'#:{}[],"] + [
+    ('\\"', '"'), ("\\\\", "\\"), ("\\n", "\n"), ("\\t", "\t"), ("\\x41", "A"), ("\\u00e9", "é"), ("\\/", "/"),
+    ("\\ ", " "), ("é", "é")]
+BLOCK_PIECES = [(c, c) for c in LETTERS + "'\"#:{}[],\\"]
+
+
+def _word(pieces):
+    return st.lists(st.sampled_from(pieces), min_size=1, max_size=4)
+
+
+@st.composite
+def written_scalars(draw):
+    """(YAML text, the scalar's text, [(offset, line, column)] of every written character)."""
+    style = draw(st.sampled_from([None, "'", '"', "|", ">"]))
+    pieces = {None: PLAIN_PIECES, "'": SINGLE_PIECES, '"': DOUBLE_PIECES}.get(style, BLOCK_PIECES)
+    lines = draw(st.lists(st.lists(_word(pieces), min_size=1, max_size=3), min_size=1, max_size=4))
+    if style is None:  # a plain scalar starts with a letter and has no spaces but between words
+        lines[0][0][0] = ("a", "a")
+    if style in ("|", ">"):  # block lines start with content (more-indented lines are folded apart)
+        lines = [[[p for p in word if p[0] != " "] or [("b", "b")] for word in line] for line in lines]
+    gaps = [draw(st.integers(0, 2)) for _ in lines[1:]]  # empty lines before each next line
+    escaped = [style == '"' and draw(st.booleans()) for _ in lines[1:]]  # a `\` line break
+    base = draw(st.integers(0, 3))  # indentation of the key
+    extra = draw(st.integers(0, 3))  # more indentation of continuation lines
+    head = " " * base + "k: "
+    text = "outer:\n" if base else ""
+    text_lines = text.count("\n")
+    value, expected, out = "", [], []
+    row = text_lines + 1
+    if style in ("|", ">"):
+        out.append(head + style)
+        row += 1
+        indent = base + 2 + extra
+    else:
+        indent = base + 2 + extra
+    for n, line in enumerate(lines):
+        written = ""
+        if n == 0 and style not in ("|", ">"):
+            written = head + (style or "")
+        else:
+            written = " " * indent
+        for w, word in enumerate(line):
+            if w:
+                written += " "
+                value += " "
+            for raw, meant in word:
+                for ch in meant:
+                    expected.append((len(value), row, len(written) + 1))
+                    value += ch
+                written += raw
+        if n + 1 < len(lines):
+            if escaped[n]:
+                written += "\\"
+                value += "\n" * gaps[n]
+            elif style in ("|",):
+                value += "\n" * (1 + gaps[n])
+            elif gaps[n]:
+                value += "\n" * gaps[n]
+            else:
+                value += " "
+            out.append(written)
+            out.extend([""] * gaps[n])
+            row += 1 + gaps[n]
+        else:
+            if style == '"' or style == "'":
+                written += style
+            out.append(written)
+    if style in ("|", ">"):
+        value += "\n"
+    text += "\n".join(out) + "\n"
+    return text, value, expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(written_scalars())
+def test_every_written_character_of_a_scalar_maps_to_where_it_was_written(case):
+    text, value, expected = case
+    doc = root(text)
+    node = doc.get("outer").get("k") if doc.get("outer") is not None else doc.get("k")
+    assert node.text == value, text  # the test's own reading of YAML agrees with the parser's
+    lines = text.split("\n")
+    for offset, line, column in expected:
+        assert node.position_of(offset) == (line, column), (text, offset, value[offset])
+        assert 1 <= column <= len(lines[line - 1])
+
+
+def test_a_multi_line_plain_expression_points_into_its_continuation_line():
+    text = "expr: elasticsearch_jvm_memory_used_bytes{area=\"heap\"}\n  / elasticsearch_jvm_memory_max_bytes\n  > 0.9\n"
+    node = root(text).get("expr")
+    assert node.position_of(node.text.index("/")) == (2, 3)
+    assert node.position_of(node.text.index(">")) == (3, 3)
+
+
+def test_a_double_quoted_scalar_with_escapes_and_folded_lines():
+    text = 'expr: "rate(x{a=\\"b\\"}[5m])\n   > 0"\n'
+    node = root(text).get("expr")
+    assert node.text == 'rate(x{a="b"}[5m]) > 0'
+    assert node.position_of(node.text.index("[")) == (1, 23)
+    assert node.position_of(node.text.index(">")) == (2, 4)
+
+
+EMBEDDING = """apiVersion: v1
+kind: ConfigMap
+data:
+  alert-rules.yml: |
+    groups:
+      - name: g
+        rules:
+          - alert: A
+            expr: >
+              sum(rate(x[5m]))
+                / 2
+          - alert: "B"
+            expr: "up
+              == 0"
+  broken.yml: |
+    a: [
+"""
+
+
+def test_embedded_yaml_is_positioned_in_the_outer_file():
+    outer = root(EMBEDDING)
+    scalar = outer.get("data").get("alert-rules.yml")
+    inner = yamlload.load_embedded(scalar)[0].root
+    rules = inner.get("groups").items[0].get("rules").items
+    assert (inner.line, inner.column) == (5, 5)
+    assert (rules[0].get("alert").line, rules[0].get("alert").column) == (8, 20)
+    folded = rules[0].get("expr")
+    assert folded.position_of(folded.text.index("/")) == (11, 17)
+    quoted = rules[1].get("expr")
+    assert quoted.position_of(quoted.text.index("==")) == (14, 15)
+    with pytest.raises(YamlError) as info:
+        yamlload.load_embedded(outer.get("data").get("broken.yml"))
+    assert info.value.line >= 16
+
+
+def test_opaque_embedded_text_is_positioned_at_its_scalar():
+    scalar = root("data: YTogMQo=\n").get("data")
+    inner = yamlload.load_embedded(scalar, "a:\n  b: 1\n", opaque=True)[0].root
+    assert (inner.get("a").get("b").line, inner.get("a").get("b").column) == (1, 7)

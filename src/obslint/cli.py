@@ -73,9 +73,12 @@ def cli() -> None:
                    "caused elsewhere.")
 @click.option("--hook", is_flag=True,
               help="Leave out the named files that are not obslint's (as pre-commit passes them).")
+@click.option("--show-files", is_flag=True,
+              help="List every file with the kind it was read as (rules, alertmanager, dashboard, ...), and "
+                   "what was left out and why, instead of the findings (JSON with --format json).")
 @with_common_options
 def check(paths, fmt, strict, output, no_cache, select, ignore, baseline, write_baseline, diff_base, hook,
-          config_file, prometheus_version, alertmanager_version) -> None:
+          show_files, config_file, prometheus_version, alertmanager_version) -> None:
     """Lint rule files, Alertmanager configs and dashboards (default: the project in this directory).
 
     Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
@@ -94,7 +97,8 @@ def check(paths, fmt, strict, output, no_cache, select, ignore, baseline, write_
     colour = fmt == "text" and output is None and colour_wanted(sys.stdout, os.environ)
     try:
         result = run_check(paths, config, fmt, strict, cache=not no_cache, baseline=baseline,
-                           write_baseline=write_baseline is not None, diff_base=diff_base, hook=hook, colour=colour)
+                           write_baseline=write_baseline is not None, diff_base=diff_base, hook=hook, colour=colour,
+                           show_files=show_files)
     except CheckError as exc:
         _fail(str(exc))
     from obslint.core.fileio import write_atomic

@@ -122,13 +122,16 @@ def parse_version(text, what: str = "version") -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Policy:
-    """What the rule checks require (`[tool.obslint.policy]`); the defaults are this repository's."""
+    """What the rule checks require (`[tool.obslint.policy]`). By default nothing a repository may well not
+    have: no label, annotation or naming style is required (a team sets its own); a runbook URL that is
+    there must be a URL; the scrape interval is assumed to be 1m until the policy says what it is."""
 
-    required_labels: dict = field(default_factory=lambda: {"severity": ("critical", "warning", "info"), "team": ()})
-    required_annotations: tuple[str, ...] = ("summary", "description")
+    required_labels: dict = field(default_factory=dict)  # label -> allowed values (() = any value)
+    required_annotations: tuple[str, ...] = ()
     url_annotations: tuple[str, ...] = ("runbook_url",)
-    alert_name_pattern: str = r"^[A-Z][A-Za-z0-9]*$"  # CamelCase
+    alert_name_pattern: str = ""  # a regular expression alert names must match ("" = any name)
     scrape_interval_ms: int = 60_000
+    scrape_interval_set: bool = False  # whether the policy says what it is (else 1m is assumed)
     counters: tuple[str, ...] = ()  # counters whose names do not say so (globs)
     external_series: tuple[str, ...] = ()  # level:metric:op series recorded outside these rules (globs)
     group_interval_ms: tuple[int, int] = (10_000, 300_000)
@@ -168,6 +171,7 @@ def parse_policy(data, where: str) -> Policy:
         if not ms:
             raise ConfigError(f"{where}: policy.scrape-interval must be a Prometheus duration such as 30s")
         changes["scrape_interval_ms"] = ms
+        changes["scrape_interval_set"] = True
     if "group-interval" in data:
         parsed = [parse_duration(b) for b in data["group-interval"]]
         if None in parsed:

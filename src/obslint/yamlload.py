@@ -134,11 +134,18 @@ class Document:
 
 
 class Source:
-    """The decoded text of a file, for mapping offsets inside scalars back to lines and columns."""
+    """The decoded text of a file, for mapping offsets inside scalars back to lines and columns.
+
+    A scalar's text is what YAML made of the characters written: quotes and escapes undone, lines
+    folded, block indentation removed. `position_in_scalar` walks the written characters again, as
+    the YAML scanner did, so that an offset into the text maps to the line and column of the
+    character it came from (an escape maps to its backslash; a space or newline made by folding lines
+    maps to the end of the line it replaced)."""
 
     def __init__(self, text: str):
         self.text = text
         self._lines: list[str] | None = None
+        self._starts: list[int] | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -146,27 +153,223 @@ class Source:
             self._lines = self.text.split("\n")
         return self._lines
 
-    def position_in_scalar(self, node: ScalarNode, offset: int) -> tuple[int, int]:
-        before = node.text[:offset]
-        line_in_text = before.count("\n")
-        col_in_line = offset - (before.rfind("\n") + 1)
-        if node.style in ("|", ">"):
-            first = node.line + 1 + line_in_text  # block content starts below the indicator
-            indent = self._indent_from(node.line + 1)
-            return first, indent + col_in_line + 1
-        if line_in_text == 0:
-            return node.line, node.column + col_in_line + (1 if node.style in ("'", '"') else 0)
-        # multi-line plain or quoted scalar: lines are folded; find the continuation line's indentation
-        line = node.line + line_in_text
-        return line, self._indent_from(line) + col_in_line + 1
+    def offset_of(self, line: int, column: int) -> int:
+        """The index in the text of a 1-based line and column (clamped to the text)."""
+        if self._starts is None:
+            starts = [0]
+            find = self.text.find
+            at = find("\n")
+            while at >= 0:
+                starts.append(at + 1)
+                at = find("\n", at + 1)
+            self._starts = starts
+        starts = self._starts
+        line = min(max(line, 1), len(starts))
+        return min(starts[line - 1] + max(column, 1) - 1, len(self.text))
 
-    def _indent_from(self, line: int) -> int:
+    def position(self, index: int) -> tuple[int, int]:
+        """The 1-based line and column of an index in the text."""
+        self.offset_of(1, 1)  # the table of line starts
+        import bisect
+
+        line = bisect.bisect_right(self._starts, index)
+        return line, index - self._starts[line - 1] + 1
+
+    def position_in_scalar(self, node: ScalarNode, offset: int) -> tuple[int, int]:
+        return self.locate(node.line, node.column, node.style, node.text, offset)
+
+    def locate(self, line: int, column: int, style: str | None, value: str, offset: int) -> tuple[int, int]:
+        """Line and column of character `offset` of `value`, a scalar of `style` written at line:column."""
+        offset = min(max(offset, 0), len(value))
+        if style in ("|", ">"):
+            return self._in_block(line, value, offset)
+        start = self.offset_of(line, column)
+        indexes = _flow_indexes(self.text, start, style, len(value), offset + 1)
+        if offset < len(indexes):
+            return self.position(indexes[offset])
+        if indexes:  # the end of the text: just after its last character
+            line_, column_ = self.position(indexes[-1])
+            return line_, column_ + 1
+        return line, column + (1 if style in ("'", '"') else 0)
+
+    def locator(self, node: ScalarNode):
+        """A function from a line and column of `node`'s text to this file's: direct for a literal block
+        scalar (each of its lines is one line of the file), by offsets for the other styles."""
+        if node.style == "|" and type(self) is Source:
+            indent = self._block_indent(node.line, node.text)
+            if indent is not None:
+                first = node.line + 1
+                return lambda line, column: (first + line - 1, indent + column)
+        inner = Source(node.text)
+        return lambda line, column: self.position_in_scalar(node, inner.offset_of(line, column))
+
+    def _block_indent(self, line: int, value: str) -> int | None:
+        """The indentation of the block scalar whose indicator is on `line` (None if it has no content)."""
         lines = self.lines
-        for i in range(line - 1, min(len(lines), line + 50)):
-            stripped = lines[i].lstrip(" ")
-            if stripped:
-                return len(lines[i]) - len(stripped)
-        return 0
+        for i, text in enumerate(value.split("\n")):
+            if text.strip():
+                written = lines[line + i].rstrip("\r") if line + i < len(lines) else ""
+                return len(written) - len(text) if written.endswith(text) else len(written) - len(written.lstrip())
+        return None
+
+    def _in_block(self, line: int, value: str, offset: int) -> tuple[int, int]:
+        """A literal or folded block scalar whose indicator is on `line`: the value aligned with the lines
+        below it, whose indentation is what the first line with content has beyond the value's."""
+        lines = self.lines
+        indent = self._block_indent(line, value)
+        if indent is None:
+            return line + 1, 1
+        v = 0
+        last = (line + 1, indent + 1)
+        for row in range(line + 1, len(lines) + 1):
+            written = lines[row - 1].rstrip("\r")
+            content = written[indent:]
+            if content and value.startswith(content, v):
+                if offset < v + len(content):
+                    return row, indent + offset - v + 1
+                v += len(content)
+                last = (row, len(written) + 1)
+            elif content.strip():
+                break  # the scalar has ended
+            if v < len(value) and value[v] in " \n":
+                # the line break: kept, folded into a space, or the newline an empty line stands for
+                if v == offset:
+                    return (row, len(written) + 1) if content else (row, 1)
+                v += 1
+            elif not content:
+                continue  # an empty line folded away
+            if v >= len(value):
+                break
+        return last
+
+
+class EmbeddedSource(Source):
+    """The text of a scalar read as a file of its own (a rule file in a ConfigMap, a Secret's
+    Alertmanager config, a dashboard's JSON): positions map back into the outer file through the
+    scalar. `opaque` (base64, say) maps every position to the scalar itself."""
+
+    def __init__(self, text: str, scalar: ScalarNode, opaque: bool = False):
+        super().__init__(text)
+        self.scalar = scalar
+        self.opaque = opaque
+        self._inner: dict[int, tuple[ScalarNode, int, int]] = {}  # id -> (node, line, column) in `text`
+        self._outer = None if opaque else (scalar.source.locator(scalar) if scalar.source is not None else None)
+
+    def outer(self, line: int, column: int) -> tuple[int, int]:
+        """The outer file's line and column of a line and column of this text."""
+        if self._outer is None:
+            return self.scalar.line, self.scalar.column
+        return self._outer(line, column)
+
+    def relocate(self, tree: Node | None) -> None:
+        """Give every node of `tree` (read from this text) its position in the outer file."""
+        stack = [tree] if tree is not None else []
+        seen: set[int] = set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:  # an anchor's node, shared
+                continue
+            seen.add(id(node))
+            if isinstance(node, ScalarNode):
+                self._inner[id(node)] = (node, node.line, node.column)
+            node.line, node.column = self.outer(node.line, node.column)
+            if isinstance(node, MapNode):
+                for key, value in node.items:
+                    stack.extend((key, value))
+            elif isinstance(node, SeqNode):
+                stack.extend(node.items)
+
+    def position_in_scalar(self, node: ScalarNode, offset: int) -> tuple[int, int]:
+        inner = self._inner.get(id(node))
+        if inner is None or inner[0] is not node:
+            return node.line, node.column
+        line, column = self.locate(inner[1], inner[2], node.style, node.text, offset)
+        return self.outer(line, column)
+
+
+def load_embedded(scalar: ScalarNode, text: str | None = None, max_nodes: int = DEFAULT_MAX_NODES,
+                  max_depth: int = DEFAULT_MAX_DEPTH, opaque: bool = False) -> list[Document]:
+    """The YAML documents of a scalar's text (or of `text`, what it decodes to when `opaque`), every
+    node positioned in the outer file, and positions inside its scalars too. A YamlError is at the
+    outer file's line and column."""
+    text = scalar.text if text is None else text
+    source = EmbeddedSource(text, scalar, opaque)
+    try:
+        documents = _load(text, source, max_nodes, max_depth)
+    except YamlError as exc:
+        exc.line, exc.column = source.outer(exc.line, exc.column)
+        raise
+    for document in documents:
+        source.relocate(document.root)
+    return documents
+
+
+def _flow_indexes(text: str, start: int, style: str | None, length: int, wanted: int) -> list[int]:
+    """The index in `text` of each of the first `wanted` characters of a plain, single- or double-quoted
+    scalar that starts at `start` (at its quote) and whose value has `length` characters: escapes and
+    folded line breaks undone as YAML's scanner does."""
+    out: list[int] = []
+    append = out.append
+    n = len(text)
+    wanted = min(wanted, length)
+    i = start + (1 if style in ("'", '"') else 0)
+    while len(out) < wanted and i < n:
+        c = text[i]
+        if style == '"' and c == '"' or style == "'" and c == "'" and text[i + 1:i + 2] != "'":
+            break
+        if style == "'" and c == "'":  # '' is one quote
+            append(i)
+            i += 2
+            continue
+        if style == '"' and c == "\\":
+            following = text[i + 1:i + 2]
+            if following in ("\n", "\r"):  # an escaped line break: joined without a space
+                i = _skip_break(text, i + 1)
+                while True:
+                    while i < n and text[i] in " \t":
+                        i += 1
+                    if i < n and text[i] in "\r\n":  # each empty line after it is a newline
+                        append(i)
+                        i = _skip_break(text, i)
+                        continue
+                    break
+                continue
+            append(i)
+            i += {"x": 4, "u": 6, "U": 10}.get(following, 2)
+            continue
+        if c in " \t":
+            j = i
+            while j < n and text[j] in " \t":
+                j += 1
+            if j < n and text[j] in "\r\n":
+                i = j  # white space before a line break is dropped
+                continue
+            out.extend(range(i, min(j, i + wanted - len(out))))
+            i = j
+            continue
+        if c in "\r\n":
+            breaks = [i]
+            i = _skip_break(text, i)
+            while True:
+                j = i
+                while j < n and text[j] in " \t":
+                    j += 1
+                if j < n and text[j] in "\r\n":  # an empty line
+                    breaks.append(j)
+                    i = _skip_break(text, j)
+                    continue
+                i = j
+                break
+            # one break folds into a space; each empty line after it is a newline
+            out.extend(breaks if len(breaks) == 1 else breaks[1:])
+            continue
+        append(i)
+        i += 1
+    return out[:wanted]
+
+
+def _skip_break(text: str, i: int) -> int:
+    return i + 2 if text.startswith("\r\n", i) else i + 1
 
 
 def decode(data: bytes) -> str:
@@ -219,8 +422,11 @@ def load_documents(text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int
     The tree is built from libyaml's event stream without recursion, so deep nesting cannot exhaust
     a stack; anchors are shared, and a document whose aliases expand past `max_nodes` is refused.
     """
+    return _load(text, Source(text), max_nodes, max_depth)
+
+
+def _load(text: str, source: Source, max_nodes: int, max_depth: int) -> list[Document]:
     yaml, loader_class = _pyyaml()
-    source = Source(text)
     loader = loader_class(text)
     try:
         return _build(loader.get_event, source, max_nodes, max_depth)

@@ -155,7 +155,10 @@ def test_policy_is_configurable(tmp_path):
     path = tmp_path / "rules.yml"
     path.write_text(text)
     default = {f.code for f in lint_paths([path], Config(root=tmp_path))}
-    assert {"R131", "R132", "R133"} <= default
+    assert not {"R131", "R132", "R133"} & default  # by default no label, annotation or name style is required
+    strict = from_mapping({"policy": {"required-labels": {"severity": [], "team": []}, "required-annotations":
+                                      ["summary"], "alert-name-pattern": "^[A-Z][A-Za-z0-9]*$"}}, tmp_path)
+    assert {"R131", "R132", "R133"} <= {f.code for f in lint_paths([path], strict)}
     config = from_mapping({"policy": {"required-labels": {"priority": ["P1", "P2"]}, "required-annotations": ["title"],
                                       "alert-name-pattern": "^[a-z_]+$"}}, tmp_path)
     assert {f.code for f in lint_paths([path], config)} & {"R131", "R132", "R133"} == set()

@@ -59,7 +59,7 @@ def _promtool_accepts(promtool: str, directory: Path, text: str) -> bool:
 VALUES = ["1+2x3", "1 + 2x3", "1+2 x3", "1 +2x3", "0x1f", "1e3", "Inf", "-Inf", "NaN", "+1", ".5", "1.", "_x3",
           "_ x3", "stale", "stalex3", "1x3x4", "1-1x3", "1+-1x3", "1x0", "0x10", "0b1", "1_000", "1E3", "inf",
           "INF", "1,2", "1x", "0X1F", "{{schema:1 sum:3 count:1 buckets:[1]}}", "_+1x3", "1xx3", "2e+3x2",
-          "1 2  3", "1x-3", "1e3x2"]
+          "1 2  3", "1x-3", "1e3x2", "1e308", "1e311", "1e309x2", "1+1e400x2", "1.5e+308 9E999"]
 
 
 def test_series_values_verdicts_equal_promtool(promtool, tmp_path):

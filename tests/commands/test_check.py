@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from helpers import CORPUS, DATA
+from helpers import CORPUS, DATA, TEAM_POLICY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -224,7 +224,8 @@ def test_random_bytes_never_crash_the_checker(data, tmp_path_factory):
 
 def test_select_and_ignore_take_codes_names_and_prefixes(tmp_path):
     rules = tmp_path / "rules.yaml"
-    rules.write_text(BAD, encoding="utf-8")  # P001 and R008; the policy's R131/R132 too (no obslint.toml)
+    rules.write_text(BAD, encoding="utf-8")  # P001 and R008; the policy's R131/R132 too
+    (tmp_path / "obslint.toml").write_text(TEAM_POLICY + 'required-annotations = ["summary"]\n', encoding="utf-8")
 
     def found(*args):
         result = run(["check", "--format", "json", *args, str(rules)])

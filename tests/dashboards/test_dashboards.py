@@ -61,6 +61,34 @@ def test_findings_point_at_the_line_that_built_the_panel(tmp_path):
     assert (finding.code, finding.line) == ("D006", 9)
 
 
+NESTED = """from grafanalib.core import Dashboard, Row, Target, TimeSeries
+
+dashboard = Dashboard(
+    title="Nested", uid="nested",
+    rows=[
+        Row(panels=[
+            TimeSeries(title="OK", unit="short",
+                       targets=[Target(expr="up")]),
+            TimeSeries(
+                title="Bad",
+                unit="requests/s",
+                targets=[Target(expr="up")],
+            ),
+        ]),
+    ],
+){tail}
+"""
+
+
+@pytest.mark.parametrize("tail", ["", ".auto_panel_ids()", "\\\n    .auto_panel_ids()"])
+def test_a_panel_nested_in_a_row_is_at_its_own_line(tmp_path, tail):
+    # a legacy Row copies its panels (attr.evolve, to balance their spans) and auto_panel_ids() copies
+    # every panel again: the copies are where the user built the originals
+    root = dashboard_project(tmp_path, {"nested.py": NESTED.format(tail=tail)})
+    [finding] = lint_paths([root], Config(root=root))
+    assert (finding.code, finding.line) == ("D006", 9)
+
+
 def test_compiled_json_is_modern_and_byte_identical_across_runs(tmp_path):
     text = '''from grafanalib.core import Dashboard, Row, Stat, Target, Threshold, TimeSeries
 
@@ -113,6 +141,23 @@ def test_duplicate_uids_across_files(tmp_path):
                              "b.py": GOOD_DASHBOARD.format(title="B", uid="same")})
     [finding] = lint_paths([root], Config(root=root))
     assert finding.code == "D015" and finding.path.endswith("b.py") and "a.py" in finding.message
+
+
+def test_a_copy_of_a_dashboard_in_another_file_is_not_a_duplicate(tmp_path):
+    # the same dashboard as a JSON file and inside the ConfigMap that ships it (no uid: a warning, Grafana loads
+    # it); then a different one of the same title
+    doc = {"title": "Prometheus Stats", "schemaVersion": 39, "panels": []}
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs/stats.json").write_text(json.dumps(doc))
+    (tmp_path / "manifests-all.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dashboards}\ndata:\n"
+        f"  stats.json: '{json.dumps(doc)}'\n")
+    findings = lint_paths([tmp_path], Config(root=tmp_path))
+    assert [(f.code, f.severity.name) for f in findings if f.code in ("D015", "D016")] == [("D016", "WARNING")] * 2
+    (tmp_path / "configs/other.json").write_text(json.dumps(dict(doc, uid="other")))
+    findings = lint_paths([tmp_path], Config(root=tmp_path))
+    [duplicate] = [f for f in findings if f.code == "D015"]
+    assert duplicate.path.endswith("other.json")
 
 
 @pytest.mark.parametrize("expr", [

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from helpers import commit, git_repo, obslint
+from helpers import TEAM_POLICY, commit, git_repo, obslint
 
 from obslint.core.findings import Finding, Severity, fingerprint
 from obslint.engine.baseline import dump, subtract
 
-TOML = 'disable = ["required-annotations"]\n'
+TOML = 'disable = ["required-annotations"]\n' + TEAM_POLICY
 ALERTS = """groups:
   - name: api
     rules:

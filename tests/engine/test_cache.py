@@ -11,7 +11,7 @@ from pathlib import Path
 
 from helpers import OBSLINT, obslint, repo
 
-from obslint.config import Config
+from obslint.config import Config, Policy
 from obslint.engine import lint
 
 RULES = """groups:
@@ -51,7 +51,8 @@ def counting(monkeypatch) -> list:
 def test_warm_runs_reuse_unchanged_files_and_give_the_same_findings(corpus, tmp_path, monkeypatch):
     root = tmp_path / "kube-prometheus"
     shutil.copytree(corpus / "rules" / "kube-prometheus", root)
-    config = Config(root=root)
+    policy = Policy(required_labels={"severity": ("critical", "warning", "info")})
+    config = Config(root=root, policy=policy)
     cold = lint.lint_paths([root], config, jobs=1, cache=True)
     calls = counting(monkeypatch)
     warm = lint.lint_paths([root], config, jobs=1, cache=True)
@@ -60,7 +61,8 @@ def test_warm_runs_reuse_unchanged_files_and_give_the_same_findings(corpus, tmp_
     victim.write_text(victim.read_text().replace("severity: critical", "severity: urgent", 1))
     again = lint.lint_paths([root], config, jobs=1, cache=True)
     assert calls == [victim.name] and again != warm  # only the changed file, and its new finding shows
-    other = lint.lint_paths([root], Config(root=root, disable=frozenset({"R131"})), jobs=1, cache=True)
+    other = lint.lint_paths([root], Config(root=root, policy=policy, disable=frozenset({"R131"})), jobs=1,
+                            cache=True)
     assert len(calls) > 1 and all(f.code != "R131" for f in other)  # another configuration: another cache
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import commit, git, git_repo, obslint
+from helpers import TEAM_POLICY, commit, git, git_repo, obslint
 
 from obslint.core.git import FileChange
 from obslint.engine.changes import touched
@@ -53,7 +53,7 @@ ALERTS = """groups:
 def project(tmp_path, alerts: str = ALERTS):
     """main: three plaintext webhook URLs (A109) and an alert without a team (R131), old findings a branch
     does not touch; then a branch `feature`."""
-    root = git_repo(tmp_path / "repo", {"obslint.toml": 'disable = ["required-annotations"]\n',
+    root = git_repo(tmp_path / "repo", {"obslint.toml": 'disable = ["required-annotations"]\n' + TEAM_POLICY,
                                         "alertmanager/alertmanager.yml": AM, "rules/recording.yaml": RECORDING,
                                         "rules/alerts.yaml": alerts})
     git(root, "checkout", "-q", "-b", "feature")

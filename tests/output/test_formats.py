@@ -11,9 +11,9 @@ from urllib.parse import unquote, urlparse
 
 import jsonschema
 import pytest
-from helpers import DATA, git_repo, obslint
+from helpers import DATA, TEAM_POLICY, git_repo, obslint
 
-TOML = 'disable = ["required-annotations"]\n'
+TOML = 'disable = ["required-annotations"]\n' + TEAM_POLICY
 RULES = """groups:
   - name: api
     rules:

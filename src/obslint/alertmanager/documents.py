@@ -24,6 +24,45 @@ SECRET_KEYS = ("alertmanager.yaml", "alertmanager.yml")
 UTF8_LABEL_NAMES_SINCE = (0, 27)
 
 
+ROUTE_KEYS = frozenset({"receiver", "group_by", "continue", "match", "match_re", "matchers", "routes", "group_wait",
+                        "group_interval", "repeat_interval", "mute_time_intervals", "active_time_intervals"})
+GLOBAL_KEYS = frozenset({"resolve_timeout", "smtp_from", "smtp_smarthost", "smtp_hello", "smtp_auth_username",
+                         "smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret", "smtp_auth_identity",
+                         "smtp_require_tls", "slack_api_url", "slack_api_url_file", "pagerduty_url", "opsgenie_api_url",
+                         "opsgenie_api_key", "opsgenie_api_key_file", "victorops_api_url", "victorops_api_key",
+                         "victorops_api_key_file", "wechat_api_url", "wechat_api_secret", "wechat_api_corp_id",
+                         "telegram_api_url", "webex_api_url", "http_config", "jira_api_url", "rocketchat_api_url"})
+TOP_KEYS = frozenset({"global", "route", "receivers", "inhibit_rules", "templates", "time_intervals",
+                      "mute_time_intervals", "tracing"})
+
+
+def is_config_shaped(node: Node | None) -> bool:
+    """Whether a mapping is an Alertmanager config by its structure, not by one key: a `route` of routing
+    fields, or `receivers` with integrations (`*_configs`), or Alertmanager's own `global` fields. Not a
+    Prometheus config, an OpenTelemetry collector config (`receivers` a mapping), a Gateway HTTPRoute
+    (`route` of hostnames), or other tools' `receivers` lists."""
+    if not isinstance(node, MapNode):
+        return False
+    keys = node.keys()
+    if "scrape_configs" in keys or "rule_files" in keys or "exporters" in keys or "service" in keys:
+        return False
+    if not set(keys) & TOP_KEYS:
+        return False
+    route = node.get("route")
+    if isinstance(route, MapNode) and set(route.keys()) & ROUTE_KEYS:
+        return True
+    receivers = node.get("receivers")
+    if isinstance(receivers, SeqNode) and receivers.items and all(
+            isinstance(r, MapNode) and "name" in r.keys() for r in receivers.items):
+        if any(k.endswith("_configs") for r in receivers.items for k in r.keys()):
+            return True
+        if "route" in keys or "inhibit_rules" in keys:
+            return True
+    glob = node.get("global")
+    return isinstance(glob, MapNode) and bool(set(glob.keys()) & GLOBAL_KEYS) and (
+        "route" in keys or "receivers" in keys)
+
+
 def find_config(roots: list[Node | None]) -> tuple[Node | None, str]:
     """The config mapping among a file's documents and how it is wrapped: plain, secret, helm or none."""
     for root in roots:
@@ -41,7 +80,7 @@ def find_config(roots: list[Node | None]) -> tuple[Node | None, str]:
         am = root.get("alertmanager")
         if isinstance(am, MapNode) and isinstance(am.get("config"), MapNode):
             return am.get("config"), "helm"
-        if any(k in root.keys() for k in ("route", "receivers", "inhibit_rules", "global")):
+        if is_config_shaped(root):
             return root, "plain"
     return None, "none"
 
@@ -53,7 +92,7 @@ def is_alertmanager_document(root: Node | None) -> bool:
 def unwrap(node: Node, wrapping: str, max_nodes: int) -> Node | None:
     """The config tree inside a Secret's string (positions mapped back into the file where possible);
     UnwrapError when the string cannot be read."""
-    if wrapping in ("plain", "helm"):
+    if wrapping in ("plain", "helm", "embedded"):
         return node
     text = node.as_str()
     if wrapping == "secret-data":
@@ -63,31 +102,7 @@ def unwrap(node: Node, wrapping: str, max_nodes: int) -> Node | None:
             raise UnwrapError("encoding", node.line, node.column,
                               "alertmanager.yaml in the Secret's data is not base64 of UTF-8 text") from None
     try:
-        documents = yamlload.load_documents(text, max_nodes)
+        documents = yamlload.load_embedded(node, text, max_nodes, opaque=wrapping != "secret-stringData")
     except yamlload.YamlError as exc:
-        line, column = _inner_position(node, text, exc.line, exc.column, wrapping)
-        raise UnwrapError("syntax", line, column, f"in the Secret's alertmanager.yaml: {exc.message}") from None
-    inner = documents[0].root if documents else None
-    if inner is not None:
-        _relocate(inner, node, text, wrapping)
-    return inner
-
-
-def _inner_position(scalar: ScalarNode, text: str, line: int, column: int, wrapping: str) -> tuple[int, int]:
-    if wrapping != "secret-stringData":
-        return scalar.line, scalar.column  # base64: no position inside maps back to the file
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    offset = starts[min(line, len(starts)) - 1] + column - 1
-    return scalar.position_of(offset)
-
-
-def _relocate(tree: Node, scalar: ScalarNode, text: str, wrapping: str) -> None:
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        node.line, node.column = _inner_position(scalar, text, node.line, node.column, wrapping)
-        if isinstance(node, MapNode):
-            for k, v in node.items:
-                stack.extend((k, v))
-        elif isinstance(node, SeqNode):
-            stack.extend(node.items)
+        raise UnwrapError("syntax", exc.line, exc.column, f"in the Secret's alertmanager.yaml: {exc.message}") from None
+    return documents[0].root if documents else None

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from obslint import gostrconv
+
 EQ, NE, RE, NRE = "=", "!=", "=~", "!~"
 UTF8_PARSER_SINCE = (0, 27)
 GO_NAMED_GROUPS_SINCE = (0, 26)  # 0.25 is built with go1.19, which refuses (?<name>); later ones are taken to accept it
@@ -232,56 +234,13 @@ def _lex(text: str) -> list[_Token]:
     return tokens
 
 
-_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-                   "\\": "\\", '"': '"'}
-
-
 def go_unquote(quoted: str) -> str:
-    """Go's strconv.Unquote for a double-quoted string; ValueError when Go would refuse it."""
-    body = quoted[1:-1]
-    out: list[str] = []
-    i, n = 0, len(body)
-    while i < n:
-        ch = body[i]
-        if ch == "\n":
-            raise ValueError("newline in string")
-        if ch != "\\":
-            out.append(ch)
-            i += 1
-            continue
-        if i + 1 >= n:
-            raise ValueError("trailing backslash")
-        e = body[i + 1]
-        if e in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[e])
-            i += 2
-        elif e in "xuU":
-            width = {"x": 2, "u": 4, "U": 8}[e]
-            digits = body[i + 2:i + 2 + width]
-            if len(digits) != width or any(c not in "0123456789abcdefABCDEF" for c in digits):
-                raise ValueError("bad escape")
-            code = int(digits, 16)
-            if e == "x":
-                out.append(chr(code) if code < 0x80 else bytes([code]).decode("latin-1"))
-                if code >= 0x80:
-                    raise ValueError("invalid UTF-8")  # a lone byte >= 0x80 is not valid UTF-8
-            else:
-                if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-                    raise ValueError("bad escape")
-                out.append(chr(code))
-            i += 2 + width
-        elif e in "01234567":
-            digits = body[i + 1:i + 4]
-            if len(digits) != 3 or any(c not in "01234567" for c in digits) or int(digits, 8) > 255:
-                raise ValueError("bad escape")
-            code = int(digits, 8)
-            if code >= 0x80:
-                raise ValueError("invalid UTF-8")
-            out.append(chr(code))
-            i += 4
-        else:
-            raise ValueError("unknown escape")
-    return "".join(out)
+    """Go's strconv.Unquote for a double-quoted string, and the UTF-8 validity the matcher parser
+    requires of it; ValueError when Alertmanager would refuse it."""
+    value = gostrconv.unquote(quoted)
+    if not gostrconv.is_valid_utf8(value):
+        raise ValueError("invalid UTF-8")
+    return value
 
 
 def parse_utf8(text: str, version: tuple[int, int] = (0, 34)) -> list[Matcher]:

@@ -590,7 +590,7 @@ def _convert_to_float(v: Any) -> float:
     if t.name == "float64":
         return float(v)
     if t.name == "string":
-        from obslint.gotemplate.parse import parse_float
+        from obslint.gostrconv import parse_float
         try:
             return parse_float(v) if v.strip() == v and v else _bad_float(v)
         except ValueError:

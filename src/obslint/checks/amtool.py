@@ -488,13 +488,20 @@ class AmClientConfig(AlertmanagerCheck):
 
 def load(roots: list, config, collector: Collector) -> AlertmanagerConfig | None:
     """The Alertmanager config of a file's documents (plain, Secret or Helm values), validated, or None."""
-    from obslint.checks.files import YamlSyntax
-
     node, wrapping = find_config(roots)
     if wrapping == "none":
         collector.add(AmRootRoute, 1, 1, "no Alertmanager config here (no `route:`, no Secret with "
                                          "alertmanager.yaml, no Helm `alertmanager.config`)")
         return None
+    return load_found(node, wrapping, config, collector)
+
+
+def load_found(node: Node | None, wrapping: str, config, collector: Collector) -> AlertmanagerConfig | None:
+    """An Alertmanager config found in a file (obslint.alertmanager.documents.find_config, or the engine's
+    classification: `wrapping` plain, helm, embedded (a tree read from a string already), secret-stringData
+    or secret-data (the Secret's string)), validated, or None."""
+    from obslint.checks.files import YamlSyntax
+
     try:
         node = unwrap(node, wrapping, config.max_yaml_nodes)
     except UnwrapError as exc:

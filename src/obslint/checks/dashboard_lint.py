@@ -673,7 +673,9 @@ class GridPosition(DashboardCheck):
 
 @register
 class DashboardDuplicate(DashboardCheck):
-    """Finds two dashboards of the project with the same uid or the same title.
+    """Finds two dashboards of the project with the same uid or the same title. A copy of one dashboard in
+    another file (the same title and the same uid, or no uid: a JSON file and the ConfigMap that embeds it,
+    say) is the same dashboard shipped in two forms, not a duplicate.
 
     Why: Grafana's provisioning keeps one of them, flipping between the two on every reload
     ("the same UID is used more than once").
@@ -715,8 +717,8 @@ class DashboardDuplicate(DashboardCheck):
 
 @register
 class DashboardUid(DashboardCheck):
-    """Finds a dashboard without a uid, or with a uid longer than 40 characters or with characters other than
-    letters, digits, `-` and `_`.
+    """Finds a dashboard without a uid (a warning: Grafana loads it), or with a uid longer than 40 characters
+    or with characters other than letters, digits, `-` and `_` (errors).
 
     Why: without a uid Grafana makes up a new one on every provisioning and links break; a longer one
     fails provisioning ("uid too long, max 40 characters").
@@ -936,6 +938,17 @@ def load(path: Path, shown: str, config: Config, collector: Collector, outcome=N
     return [Dashboard(path, shown, Compiled(doc, lines)) for doc, lines in outcome.dashboards]
 
 
+def load_read(path: Path, shown: str, found, collector: Collector) -> list[Dashboard]:
+    """The dashboard the engine read from a file that holds it (a JSON file, a ConfigMap's data, a
+    Kubernetes resource): `found` is its Compiled form, or (line, column, message) when it could not be
+    read (reported here)."""
+    if isinstance(found, tuple):
+        line, column, message = found
+        collector.add(DashboardLoadError, line, column, message)
+        return []
+    return [Dashboard(path, shown, found)]
+
+
 # --- per dashboard -------------------------------------------------------------------------------
 
 @runs("dashboard", *DASHBOARD_CHECKS)
@@ -1000,7 +1013,7 @@ def _uid(doc: dict, add) -> None:
     uid = doc.get("uid")
     if not isinstance(uid, str) or not uid:
         add(DashboardUid, "", "the dashboard has no uid: Grafana makes up a new one on every provisioning, so links "
-                              "and bookmarks to it break")
+                              "and bookmarks to it break", Severity.WARNING)
     elif len(uid) > MAX_UID:
         add(DashboardUid, "", f"uid `{uid}` has {len(uid)} characters; Grafana refuses more than {MAX_UID}")
     elif not re.fullmatch(r"[A-Za-z0-9_-]+", uid):
@@ -1142,6 +1155,11 @@ def _grid(doc: dict, add) -> None:
 
 # --- across dashboards ------------------------------------------------------------------------------
 
+def _copies(one: dict, other: dict) -> bool:
+    """Two files holding one dashboard: the same title and the same uid (or none)."""
+    return one.get("title") == other.get("title") and (one.get("uid") or None) == (other.get("uid") or None)
+
+
 @runs("dashboards", DashboardDuplicate)
 def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
     """Duplicate uids and titles across the project's dashboards (Grafana flips between them)."""
@@ -1153,6 +1171,8 @@ def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
                 continue
             if value in first:
                 other = first[value]
+                if other.path != dashboard.path and _copies(other.compiled.doc, dashboard.compiled.doc):
+                    continue
                 collectors.get(dashboard.shown, None).add(
                     DashboardDuplicate, dashboard.compiled.line_of(""), 1,
                     f"{key} `{value}` is also the {key} of a dashboard in {other.shown}:{other.compiled.line_of('')}",

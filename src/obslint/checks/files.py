@@ -185,21 +185,27 @@ class UnreadableFile(Check):
 
 @register
 class UnknownFileKind(Check):
-    """Finds a YAML file named on the command line that is neither a rule file, a rule unit-test
-    file nor an Alertmanager configuration.
+    """Finds a YAML or JSON file named on the command line that is none of the kinds obslint reads: a
+    rule file (or PrometheusRule, or rules in a ConfigMap or Helm values), promtool unit tests, an
+    Alertmanager config (plain, in a Secret or ConfigMap, or in Helm values), a dashboard, or a
+    Prometheus config. (A walk of a directory says nothing about such files: `obslint check
+    --show-files` lists what it read each file as.)
 
-    Why: obslint would otherwise pass a file it never checked; name it in the right place
-    (`rules/`, `alertmanager/`) or give it a `groups`/`route` key.
+    Why: obslint would otherwise pass a file it never checked; a typo in `groups:` or `route:` makes a
+    file no longer look like what it is meant to be.
 
     Bad:
     ```yaml
-    scrape_configs:
-      - job_name: node
+    grups:
+      - name: example
+        rules: []
     ```
 
     Good:
     ```yaml
-    groups: []
+    groups:
+      - name: example
+        rules: []
     ```
     """
 
@@ -209,19 +215,113 @@ class UnknownFileKind(Check):
     example_filename = "example.yaml"
 
 
+@register
+class TemplateSkipped(Check):
+    """Says that a file is a template (Helm's `{{ .Values... }}`, `{{- include ... }}`, Go's or Liquid's
+    actions outside YAML strings, or any file under a Helm chart's `templates/`) that renders monitoring
+    content, and was not linted: it is not YAML until it is rendered. Also said of rules and Alertmanager
+    configs in Helm values that the chart passes through `tpl` (`{{ template "..." . }}` in an expression,
+    `tplConfig: true`). To lint it, render it (`helm template`) into a file and check that.
+
+    Why: a template reported as broken YAML is a false alarm that teaches people to ignore obslint; one
+    not mentioned at all is a file nobody knows went unchecked.
+
+    Bad:
+    ```yaml
+    {{- if .Values.rules.enabled }}
+    apiVersion: monitoring.coreos.com/v1
+    kind: PrometheusRule
+    metadata:
+      name: {{ include "chart.fullname" . }}
+    spec:
+      groups:
+        - name: example
+          rules:
+            - alert: Down
+              expr: up == 0
+    {{- end }}
+    ```
+
+    Good:
+    ```yaml
+    apiVersion: monitoring.coreos.com/v1
+    kind: PrometheusRule
+    metadata:
+      name: example
+    spec:
+      groups:
+        - name: example
+          rules:
+            - alert: Down
+              expr: up == 0
+    ```
+    """
+
+    code = "Y008"
+    name = "template-skipped"
+    kind = "yaml"
+    severity = Severity.INFO
+
+
+@register
+class PrometheusV1Rules(Check):
+    """Says that a rule file (a `*.rules` file, or a ConfigMap's data value) is in Prometheus 1.x's text
+    format (`ALERT name IF expr FOR 5m ...`, `name = expr`), which Prometheus 2 and later do not read;
+    it was not linted. `promtool update rules` of a 1.x promtool converts it.
+
+    Why: such a file loads nowhere any more: its alerts are gone, whatever the file says.
+
+    Bad:
+    ```text
+    ALERT InstanceDown
+      IF up == 0
+      FOR 5m
+    ```
+
+    Good:
+    ```yaml
+    groups:
+      - name: example
+        rules:
+          - alert: InstanceDown
+            expr: up == 0
+            for: 5m
+    ```
+    """
+
+    code = "Y009"
+    name = "prometheus-1-rules"
+    kind = "yaml"
+    severity = Severity.INFO
+    example_filename = "example.rules"
+
+
 def read(path: Path, config, collector: Collector):
     """(text, documents) or (text or None, None) after reporting why the file cannot be read; the
     collector takes the file's suppression comments."""
+    text, documents, error = load(path, config)
+    if text is not None:
+        collector.suppressions = Suppressions(text)
+    if error is not None:
+        report(error, collector)
+    return text, documents
+
+
+def load(path: Path, config):
+    """(text or None, documents or None, the YamlError that stopped reading or None), reporting nothing."""
     from obslint import yamlload
 
     text = None
     try:
         text = yamlload.read_file(path, config.max_file_size)
-        collector.suppressions = Suppressions(text)
-        return text, yamlload.load_documents(text, config.max_yaml_nodes)
+        return text, yamlload.load_documents(text, config.max_yaml_nodes), None
     except yamlload.YamlError as exc:
-        collector.add(YAML_ERRORS[exc.kind], exc.line, exc.column, exc.message)
-        return text, None
+        return text, None, exc
+
+
+def report(error, collector: Collector) -> None:
+    """Report a YamlError (of the file, or of a file embedded in it, at the outer file's position)."""
+    collector.add(YAML_ERRORS[error.kind], error.line, error.column, error.message)
 
 
 YAML_ERRORS = {"syntax": YamlSyntax, "encoding": NotUtf8, "size": FileTooLarge, "aliases": YamlAliasBomb,
@@ -229,5 +329,16 @@ YAML_ERRORS = {"syntax": YamlSyntax, "encoding": NotUtf8, "size": FileTooLarge, 
 
 
 def unknown_kind(collector: Collector) -> None:
-    collector.add(UnknownFileKind, 1, 1, "obslint cannot tell what kind of file this is (no `groups`, `route` or "
-                                         "`rule_files`)")
+    collector.add(UnknownFileKind, 1, 1, "obslint cannot tell what kind of file this is: no rule groups, unit tests, "
+                                         "Alertmanager config, dashboard or Prometheus config (`obslint check "
+                                         "--show-files` shows what each file was read as)")
+
+
+def template_skipped(collector: Collector, line: int, column: int, what: str) -> None:
+    collector.add(TemplateSkipped, line, column, f"{what}: not linted (it is not YAML until it is rendered; lint "
+                                                 "the rendered output)")
+
+
+def prometheus_v1_rules(collector: Collector, line: int, column: int, what: str) -> None:
+    collector.add(PrometheusV1Rules, line, column, f"{what} is in Prometheus 1.x's rule format (ALERT ... IF ...), "
+                                                   "which Prometheus 2 and later do not load: not linted")

@@ -599,7 +599,8 @@ class GroupInterval(Check):
 @register
 class RequiredLabels(Check):
     """Finds an alert without a label the policy requires, or with a value it does not allow
-    (`policy.required-labels`; by default `severity` in critical, warning, info, and `team`).
+    (`policy.required-labels`, e.g. `{ severity = ["critical", "warning", "info"], team = [] }`; by default
+    none is required).
 
     Why: Alertmanager routes on these labels; an alert without them lands in the default receiver.
 
@@ -641,12 +642,14 @@ class RequiredLabels(Check):
     code = "R131"
     name = "required-labels"
     severity = Severity.WARNING
+    example_config = {"policy": Policy(required_labels={"severity": ("critical", "warning", "info"), "team": ()})}
 
 
 @register
 class RequiredAnnotations(Check):
-    """Finds an alert without an annotation the policy requires (`summary` and `description` by default),
-    or whose `runbook_url` is not an absolute http(s) URL.
+    """Finds an alert without an annotation the policy requires (`policy.required-annotations`, e.g.
+    `["summary", "description"]`; by default none), or whose `runbook_url` (`policy.url-annotations`) is not
+    an absolute http(s) URL.
 
     Why: the person paged needs to know what broke and what to do, from the notification alone.
 
@@ -687,11 +690,13 @@ class RequiredAnnotations(Check):
     code = "R132"
     name = "required-annotations"
     severity = Severity.WARNING
+    example_config = {"policy": Policy(required_annotations=("summary", "description"))}
 
 
 @register
 class AlertName(Check):
-    """Finds an alert whose name does not match `policy.alert-name-pattern` (CamelCase by default).
+    """Finds an alert whose name does not match `policy.alert-name-pattern` (e.g. `^[A-Z][A-Za-z0-9]*$` for
+    CamelCase; by default any name).
 
     Why: one naming style makes alerts easy to find, route and silence by name.
 
@@ -733,6 +738,7 @@ class AlertName(Check):
     code = "R133"
     name = "alert-name"
     severity = Severity.WARNING
+    example_config = {"policy": Policy(alert_name_pattern=r"^[A-Z][A-Za-z0-9]*$")}
 
 
 # what the pass over each rule file reports
@@ -902,10 +908,12 @@ def _call_smells(rule: Rule, node, collector: Collector, policy: Policy) -> None
     selector = arg.vector_selector
     seconds = arg.range.total_seconds()
     if seconds * 1000 < 2 * policy.scrape_interval_ms:
+        interval = format_duration(policy.scrape_interval_ms)
+        said = "policy.scrape-interval" if policy.scrape_interval_set else \
+            "assumed: set policy.scrape-interval to your scrape interval"
         _at_expr(rule, collector, RangeTooShort,
                  f"{fn}() over [{format_duration(int(seconds * 1000))}], less than two scrape "
-                 f"intervals ({format_duration(policy.scrape_interval_ms)} each): it often "
-                                          "holds fewer than two samples and returns nothing")
+                 f"intervals of {interval} ({said}): it often holds fewer than two samples and returns nothing")
     name = selector.name
     if fn in COUNTER_FUNCTIONS and name and ":" not in name and not _is_counter(name, policy):
         _at_expr(rule, collector, RateOfNonCounter,
@@ -934,8 +942,9 @@ def _raw_counters(rule: Rule, collector: Collector) -> None:
     for node in raw_counters(rule.parsed.nodes):
         if rule.kind == "record" and rule.parsed.ast is node:
             continue  # a recording rule that only renames the counter (compatibility rules) keeps it a counter
-        _at_expr(rule, collector, CounterUsedRaw, f"the counter `{node.name}` is used raw: its value only grows and "
-                                                  "drops on restarts; use rate() or increase()")
+        _at_expr(rule, collector, CounterUsedRaw, f"`{node.name}`, a counter by its name (_total), is used raw: a "
+                                                  "counter's value only grows and drops on restarts; use rate() or "
+                                                  "increase()")
 
 
 def _never_true(rule: Rule, node, collector: Collector) -> None:
@@ -984,9 +993,9 @@ def _group_interval(group: RuleGroup, collector: Collector, policy: Policy) -> N
 
 
 def _alert_policy(rule: Rule, collector: Collector, policy: Policy) -> None:
-    if rule.name and not re.fullmatch(policy.alert_name_pattern, rule.name):
+    if policy.alert_name_pattern and rule.name and not re.fullmatch(policy.alert_name_pattern, rule.name):
         collector.at(AlertName, rule.name_node, f"alert name `{rule.name}` does not match the naming policy "
-                                                f"(`{policy.alert_name_pattern}`, CamelCase by default)")
+                                                f"(`{policy.alert_name_pattern}`)")
     for label, allowed in policy.required_labels.items():
         value = rule.labels.get(label)
         if value is None:

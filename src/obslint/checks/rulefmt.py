@@ -21,6 +21,8 @@ from obslint.promql import versions
 from obslint.rules.model import Rule, RuleFile, RuleGroup
 from obslint.yamlload import MapNode, Node, ScalarNode, SeqNode
 
+THANOS_GROUP_FIELD = "partial_response_strategy"  # Thanos Ruler's, on a group: warn or abort (any case)
+THANOS_STRATEGIES = ("warn", "abort")
 GROUP_FIELDS = {"name": None, "interval": None, "limit": None, "rules": None,
                 "query_offset": (2, 53), "labels": (3, 0)}
 RULE_FIELDS = {"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"}
@@ -32,6 +34,8 @@ UTF8_NAMES_SINCE = (3, 0)
 @register
 class UnknownField(Check):
     """Finds a key that the rule format does not know (or that the target Prometheus does not know yet).
+    A group's `partial_response_strategy` (`warn` or `abort`) makes the file Thanos Ruler's: that is said
+    once, as info (Prometheus refuses the file, Thanos loads it); any other value is an error.
 
     Why: Prometheus decodes rule files strictly and refuses the whole file; a typo such as
     `annotation:` for `annotations:` would otherwise silently drop every annotation.
@@ -519,6 +523,7 @@ class RuleFileValidator:
         self.version = version
         self.max_nesting = max_nesting
         self.features = features  # the server's --enable-feature flags
+        self.thanos_said = False  # a Thanos Ruler field is said once per file
 
     def validate(self, path: str, roots: list[Node | None]) -> RuleFile:
         rule_file = RuleFile(path)
@@ -576,7 +581,10 @@ class RuleFileValidator:
             if since not in (None, "unknown") and self.version < since:
                 self.c.at(UnknownField, key, f"group field `{key.text}` needs Prometheus {versions.fmt(since)} or "
                                              f"newer; the target is {versions.fmt(self.version)}")
-        self._unknown(node, allowed, "group", ignore={k for k in GROUP_FIELDS if GROUP_FIELDS[k] is not None})
+        ignore = {k for k in GROUP_FIELDS if GROUP_FIELDS[k] is not None}
+        if self._thanos(node):
+            ignore.add(THANOS_GROUP_FIELD)
+        self._unknown(node, allowed, "group", ignore=ignore)
         name_node = node.get("name")
         name = self._string(name_node, "group name")
         group = RuleGroup(name or "", node)
@@ -694,6 +702,19 @@ class RuleFileValidator:
         if self.version >= UTF8_NAMES_SINCE:
             return name != ""
         return LEGACY_METRIC_NAME.fullmatch(name) is not None
+
+    def _thanos(self, group: MapNode) -> bool:
+        """Whether the group carries Thanos Ruler's `partial_response_strategy` with a value Thanos accepts
+        (then said once per file, as info); any other value is left to the unknown-field error."""
+        value = group.get(THANOS_GROUP_FIELD)
+        if not isinstance(value, ScalarNode) or value.as_str().strip().lower() not in THANOS_STRATEGIES:
+            return False
+        if not self.thanos_said:
+            self.thanos_said = True
+            key = next(k for k, _ in group.items if k.text == THANOS_GROUP_FIELD)
+            self.c.at(UnknownField, key, f"`{THANOS_GROUP_FIELD}` is Thanos Ruler's: Thanos loads this file, "
+                                         "Prometheus refuses it (promtool check rules fails)", Severity.INFO)
+        return True
 
     def _unknown(self, node: MapNode, allowed: set[str], what: str, ignore: set[str] = frozenset()) -> None:
         for key, _ in node.items:

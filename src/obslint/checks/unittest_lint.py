@@ -33,6 +33,8 @@ class RuleTestCheck(Check):
 @register
 class RuleFilesUnmatched(RuleTestCheck):
     """Finds a `rule_files` entry of a unit-test file that matches no file (read relative to the test file).
+    A file that `.gitignore` ignores is made by a build step (a mixin renders its rules from jsonnet): that
+    is said as info.
 
     Why: promtool then loads no rules, and every test that expects silence (`exp_alerts: []`) passes;
     promtool 2.42 says nothing about it (prometheus/prometheus#12499).
@@ -320,11 +322,32 @@ def _rule_files(path: Path, root: MapNode, collector: Collector) -> list[Path] |
         matches = rule_files(path, entry.as_str())
         if not matches:
             complete = False
+            where = f"relative to {path.parent.as_posix() or '.'}"
+            if _ignored(path, entry.as_str()):  # made by a build step, not kept in the repository
+                collector.at(RuleFilesUnmatched, entry,
+                             f"rule_files entry `{entry.as_str()}` matches no file ({where}); .gitignore ignores "
+                             "it, so a build step makes it: make it before running the tests", Severity.INFO)
+                continue
             collector.at(RuleFilesUnmatched, entry,
-                         f"rule_files entry `{entry.as_str()}` matches no file (relative to "
-                         f"{path.parent.as_posix() or '.'}); promtool then tests no rules at all")
+                         f"rule_files entry `{entry.as_str()}` matches no file ({where}); promtool then tests no "
+                         "rules at all")
         found.extend(m for m in matches if m not in found)
     return found if complete else None
+
+
+def _ignored(test_file: Path, entry: str) -> bool:
+    """Whether a rule_files entry (no glob) names a file that .gitignore ignores beside the test file."""
+    import os
+
+    if any(ch in entry for ch in "*?[") or os.path.isabs(entry):
+        return False
+    from obslint.core.gitignore import Ignores
+
+    target = os.path.normpath(os.path.join(os.path.abspath(test_file.parent), entry))
+    directory, name = os.path.split(target)
+    if not os.path.isdir(directory):
+        return False
+    return Ignores(directory).ignored(directory, name, False)
 
 
 def _alert_names(rule_paths: list[Path]) -> set[str] | None:

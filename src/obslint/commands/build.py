@@ -127,7 +127,7 @@ def build(config: Config) -> BuildResult:
     from obslint.engine.lint import lint_dashboard_files, lint_paths
 
     result = BuildResult()
-    targets = discover([config.root], config)
+    targets = discover([config.root], config, by_content=False)
     rule_paths = [t.path for t in targets if t.kind == "rules"]
     dashboard_paths = [t.path for t in targets if t.kind == "dashboards"]
     dashboards, findings = lint_dashboard_files(dashboard_paths, config)

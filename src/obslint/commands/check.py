@@ -25,11 +25,13 @@ class CheckResult:
 
 def check(paths: list[Path], config: Config, fmt: str = "text", strict: bool = False, cache: bool = True, *,
           baseline: Path | None = None, write_baseline: bool = False, diff_base: str | None = None,
-          hook: bool = False, colour: bool = False) -> CheckResult:
+          hook: bool = False, colour: bool = False, show_files: bool = False) -> CheckResult:
     """Lint `paths`. `baseline`: report only findings it does not accept; `write_baseline`: accept every
     finding (the result's `baseline`); `diff_base`: only findings on what changed since the merge base of
     that revision and HEAD, or that the change caused; `hook`: named files that are not obslint's are
-    left out silently (obslint.engine.hook)."""
+    left out silently (obslint.engine.hook); `show_files`: list what would be read instead (files())."""
+    if show_files:
+        return files(paths or [Path(".")], config, fmt)
     from obslint.engine.lint import analyse
     from obslint.output.reporters import render, summary_line
 
@@ -80,3 +82,16 @@ def check(paths: list[Path], config: Config, fmt: str = "text", strict: bool = F
     summary = summary_line(findings) + "".join(f"; {note}" for note in notes)
     return CheckResult(findings, render(findings, fmt, root, colour), exit_code(findings, strict, usage_errors),
                        summary)
+
+
+def files(paths: list[Path], config: Config, fmt: str = "text") -> CheckResult:
+    """What `check` reads: each file with the kind it was read as, and what it left out and why (exit 0)."""
+    from obslint.core.paths import display_path
+    from obslint.engine.lint import analyse
+    from obslint.output.filelist import entries, render
+
+    analysis = analyse(paths, config, cache=False)
+    listing = entries(analysis.files, lambda path: display_path(path, config.display_root))
+    read = sum(1 for entry in listing if entry["kind"] not in ("skipped", "python", "none"))
+    return CheckResult(analysis.findings, render(listing, "json" if fmt == "json" else "text"), 0,
+                       f"{len(listing)} file(s) and folder(s), {read} read")

@@ -79,5 +79,5 @@ def _equivalence_problem(path: Path, original, new_text: str, config: Config) ->
 
 
 def fix_paths(paths: list[Path], config: Config) -> list[FixResult]:
-    targets = [t.path for t in discover(paths, config) if t.kind in ("alertmanager", "unknown")]
+    targets = [t.path for t in discover(paths, config, by_content=False) if t.kind in ("alertmanager", "unknown")]
     return [fix_file(path, config) for path in targets if path.suffix in (".yml", ".yaml")]

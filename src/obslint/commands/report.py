@@ -56,7 +56,7 @@ def gather(config: Config) -> Report:
     from obslint.engine.lint import analyse
 
     report = Report(project=str(config.root.resolve().name))
-    targets = discover([config.root], config)
+    targets = discover([config.root], config, by_content=False)
     analysis = analyse([config.root], config)
     project = analysis.project
     facts, dashboards = project.facts, project.dashboards

@@ -164,7 +164,7 @@ def project_config_file(config: Config) -> Path | None:
     from obslint.engine.discover import discover
 
     found = []
-    for target in discover([config.root], config):
+    for target in discover([config.root], config, by_content=False):
         if target.kind != "alertmanager":
             continue
         try:
@@ -181,7 +181,7 @@ def project_config_file(config: Config) -> Path | None:
 def project_test_files(config: Config) -> list[Path]:
     from obslint.engine.discover import discover
 
-    return [t.path for t in discover([config.root], config) if t.kind == "route-tests"]
+    return [t.path for t in discover([config.root], config, by_content=False) if t.kind == "route-tests"]
 
 
 def cli_route(config_path: Path | None, label_args: list[str], config: Config, *, tree: bool = False,

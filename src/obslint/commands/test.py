@@ -48,7 +48,7 @@ def run(paths: list[Path], config: Config, fmt: str = "text", junit: Path | None
     from obslint.output.testreports import unittest_report_json, unittest_report_text
     from obslint.ruletests.promtool import counts, run_tests
 
-    targets = discover(list(paths) or [config.root], config)
+    targets = discover(list(paths) or [config.root], config, by_content=False)
     files = [t.path for t in targets if t.kind == "rule-tests" or (paths and t.explicit)]
     if not files:
         return TestCommandResult("", "obslint: no unit-test files (give them as arguments, or put them in "

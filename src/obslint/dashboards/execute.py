@@ -66,14 +66,32 @@ def _recording(path: Path, loaded: LoadedFile):
                 loaded.keep.append(self)
         return __init__
 
+    import attr
+
+    original_evolve = attr.evolve
+
+    def evolve(*args, **changes):
+        """grafanalib copies objects with attr.evolve (a legacy Row balancing its panels' spans,
+        `auto_panel_ids()`, `auto_ref_ids()`): a copy is at the line that built the original, not at
+        the line of the call that copied it."""
+        copy = original_evolve(*args, **changes)
+        source = args[0] if args else changes.get("inst")
+        if id(source) in loaded.origins and id(copy) != id(source):
+            if id(copy) not in loaded.origins:
+                loaded.keep.append(copy)
+            loaded.origins[id(copy)] = loaded.origins[id(source)]
+        return copy
+
     for cls in _grafanalib_classes():
         original = cls.__dict__.get("__init__")
         if original is not None:
             patched.append((cls, original))
             cls.__init__ = wrap(cls, original)
+    attr.evolve = evolve
     try:
         yield
     finally:
+        attr.evolve = original_evolve
         for cls, original in patched:
             cls.__init__ = original
 

@@ -60,54 +60,187 @@ class DashboardReadError(Exception):
         self.line, self.column, self.message = line, column, message
 
 
+# keys a Grafana dashboard has beside its panels (a JSON document with `panels` alone may be anything)
+DASHBOARD_KEYS = ("title", "schemaVersion", "uid", "templating", "time", "annotations", "editable", "graphTooltip",
+                  "refresh", "timezone", "__inputs")
+K8S_API = "dashboard.grafana.app/"
+
+
+def dashboard_of(doc) -> tuple[dict, str] | None:
+    """(the dashboard, how it is wrapped) in a JSON document, or None when it holds none: a dashboard
+    ("plain": an object with `panels` or legacy `rows` and the keys a dashboard has), the import API's
+    envelope ("import": `{"dashboard": {...}, "overwrite": true}`), or Grafana's Kubernetes-style resource
+    ("k8s": `apiVersion: dashboard.grafana.app/...`, the dashboard in `spec`)."""
+    if not isinstance(doc, dict):
+        return None
+    if _is_dashboard(doc):
+        return doc, "plain"
+    inner = doc.get("dashboard")
+    if isinstance(inner, dict) and _is_dashboard(inner):
+        return inner, "import"
+    api, spec = doc.get("apiVersion"), doc.get("spec")
+    if isinstance(api, str) and api.startswith(K8S_API) and isinstance(spec, dict):
+        return spec, "k8s"
+    return None
+
+
+def _is_dashboard(doc: dict) -> bool:
+    return (isinstance(doc.get("panels"), list) or isinstance(doc.get("rows"), list)) and any(
+        k in doc for k in DASHBOARD_KEYS)
+
+
 def read_json(path: Path) -> Compiled:
-    """A JSON dashboard file (or the API's `{"dashboard": ...}` envelope), with the line of each panel
-    and target; DashboardReadError when it cannot be read."""
+    """A JSON dashboard file (or one wrapped as dashboard_of tells), with the line of each panel and
+    target; DashboardReadError when it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
-        doc = json.loads(text)
     except UnicodeDecodeError as exc:
         raise DashboardReadError(1, 1, f"not UTF-8 text: {exc.reason}") from None
-    except json.JSONDecodeError as exc:
-        raise DashboardReadError(exc.lineno, exc.colno, f"not valid JSON: {exc.msg}") from None
     except OSError as exc:
         raise DashboardReadError(1, 1, f"cannot read the file: {exc.strerror}") from None
+    return read_json_text(text)
+
+
+def read_json_text(text: str, locate=None, doc=None) -> Compiled:
+    """A dashboard from its JSON text (`doc`: the text already parsed), with the line of each panel and
+    target; `locate(line, column)` maps a position in `text` to one in the file that holds it (a
+    ConfigMap's block scalar, say). DashboardReadError, at a position in the file, when it cannot be read."""
+    if doc is None:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            line, column = locate(exc.lineno, exc.colno) if locate else (exc.lineno, exc.colno)
+            raise DashboardReadError(line, column, f"not valid JSON: {exc.msg}") from None
     if not isinstance(doc, dict):
-        raise DashboardReadError(1, 1, "a dashboard is a JSON object")
-    if isinstance(doc.get("dashboard"), dict):  # the API's {"dashboard": {...}} envelope
-        doc = doc["dashboard"]
+        line, column = locate(1, 1) if locate else (1, 1)
+        raise DashboardReadError(line, column, "a dashboard is a JSON object")
+    found = dashboard_of(doc)
+    wrapper = None
+    if found is not None:
+        doc, wrapping = found
+        wrapper = {"import": "dashboard", "k8s": "spec"}.get(wrapping)
     compiled = Compiled(doc)
-    compiled.lines.update(_json_lines(text))
+    compiled.lines.update(_json_lines(text, wrapper, locate))
     return compiled
 
 
-def _json_lines(text: str) -> dict[str, int]:
-    """Lines of panels and targets of a JSON dashboard (JSON read as YAML keeps positions)."""
-    from obslint import yamlload
+def from_tree(node) -> Compiled:
+    """A dashboard written as YAML (Grafana's Kubernetes-style resource, say): its JSON value (numbers,
+    booleans and nulls as JSON has them) and the line of each of its parts."""
+    from obslint.yamlload import MapNode
+
+    found = dashboard_of(_typed(node))
+    doc = found[0] if found is not None else _typed(node)
+    if found is not None and found[1] != "plain" and isinstance(node, MapNode):
+        node = node.get("dashboard" if found[1] == "import" else "spec")
+    compiled = Compiled(doc)
+    compiled.lines.update(_lines_of(node, lambda n: n.line))
+    return compiled
+
+
+def _typed(node):
+    """Plain JSON values of a YAML tree: YAML 1.1's booleans, numbers and nulls typed, strings kept."""
     from obslint.yamlload import MapNode, SeqNode
 
+    if node is None:
+        return None
+    if isinstance(node, MapNode):
+        return {k.text: _typed(v) for k, v in node.items}
+    if isinstance(node, SeqNode):
+        return [_typed(i) for i in node.items]
+    if node.is_null:
+        return None
+    if node.style is not None:
+        return node.text
+    if node.as_bool() is not None:
+        return node.as_bool()
+    number = node.as_int()
+    if number is not None:
+        return number
     try:
-        documents = yamlload.load_documents(text, 2_000_000)
-    except yamlload.YamlError:
-        return {}
-    root = documents[0].root if documents else None
+        return float(node.text)
+    except ValueError:
+        return node.text
+
+
+_JSON_TOKENS = re.compile(r'("(?:[^"\\\n]|\\.)*")(\s*:)?|[{}\[\],]')
+
+
+def _json_lines(text: str, wrapper: str | None = None, locate=None) -> dict[str, int]:
+    """The line of every value of a JSON document, by JSON pointer (of the `wrapper` member's value when
+    given), in one scan of its strings and punctuation; `locate(line, column)` maps a position of `text`
+    to the file that holds it. (Numbers, booleans and nulls take the line of their key, or of the `,`
+    before them in an array.)"""
     lines: dict[str, int] = {}
-    if isinstance(root, MapNode) and isinstance(root.get("dashboard"), MapNode):
-        root = root.get("dashboard")
+    stack: list[list] = []  # [is an array, pointer, index or key]
+    line = 1
+    counted = 0
+    count = text.count
+
+    def at_line(position: int) -> int:
+        if locate is None:
+            return line
+        return locate(line, position - text.rfind("\n", 0, position))[0]
+
+    for match in _JSON_TOKENS.finditer(text):
+        start = match.start()
+        line += count("\n", counted, start)
+        counted = start
+        kind = text[start]
+        if kind == '"':
+            if match.group(2) is not None:  # a key: its value's line is (most often) the key's
+                key = match.group(1)
+                top = stack[-1] if stack else None
+                if top is not None:
+                    top[2] = json.loads(key) if "\\" in key else key[1:-1]
+                    lines[f"{top[1]}/{top[2]}"] = at_line(start)
+            elif stack:
+                top = stack[-1]
+                if top[0]:
+                    lines[f"{top[1]}/{top[2]}"] = at_line(start)
+            else:
+                lines[""] = at_line(start)
+        elif kind in "{[":
+            if stack:
+                top = stack[-1]
+                at = f"{top[1]}/{top[2]}"
+                if top[0]:
+                    lines[at] = at_line(start)
+            else:
+                at = ""
+                lines[at] = at_line(start)
+            stack.append([kind == "[", at, 0 if kind == "[" else None])
+        elif kind in "}]":
+            if stack:
+                stack.pop()
+        elif stack and stack[-1][0]:  # a comma in an array
+            top = stack[-1]
+            top[2] += 1
+            lines[f"{top[1]}/{top[2]}"] = at_line(start)
+    if wrapper:
+        prefix = f"/{wrapper}"
+        lines = {k[len(prefix):]: v for k, v in lines.items() if k == prefix or k.startswith(prefix + "/")}
+    return lines
+
+
+def _lines_of(root, line_of) -> dict[str, int]:
+    from obslint.yamlload import MapNode, SeqNode
+
+    lines: dict[str, int] = {}
 
     def walk(node, pointer: str, depth: int) -> None:
         if isinstance(node, MapNode):
-            lines[pointer] = node.line
+            lines[pointer] = line_of(node)
             if depth > 6:
                 return
             for key, value in node.items:
                 walk(value, f"{pointer}/{key.text}", depth + 1)
         elif isinstance(node, SeqNode):
-            lines[pointer] = node.line
+            lines[pointer] = line_of(node)
             for i, item in enumerate(node.items):
                 walk(item, f"{pointer}/{i}", depth + 1)
         elif node is not None:
-            lines[pointer] = node.line
+            lines[pointer] = line_of(node)
 
     walk(root, "", 0)
     return lines

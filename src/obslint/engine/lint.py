@@ -12,7 +12,7 @@ metric catalog, each loaded once) goes to the "project" passes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from obslint.config import Config
@@ -36,57 +36,298 @@ def run_passes(artifact: str, subject, context) -> None:
             check_pass(subject, context)
 
 
+@dataclass
+class Outcome:
+    """What linting one file found beside its findings: the kinds it was read as (`--show-files`), the
+    dashboards it holds (linted with the others, in the parent process) and its Alertmanager models."""
+
+    kinds: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dashboards: list = field(default_factory=list)  # (path, Compiled or (line, column, message))
+    alertmanagers: list = field(default_factory=list)  # obslint.alertmanager.model.AlertmanagerConfig
+
+
 def lint_target(target: Target, config: Config, facts: list | None = None,
-                self_contained: list | None = None) -> list[Finding]:
-    """The findings of one file (not a dashboard, not an Alertmanager config of a project run); for rule
-    files, `facts` (when given) receives what the checks across files need. `self_contained` (when given)
-    receives True when the findings depend on this file alone (rule files, Alertmanager configs), so
-    they may be cached."""
+                self_contained: list | None = None, outcome: Outcome | None = None) -> list[Finding]:
+    """The findings of one file (not a dashboard file); for rule files, `facts` (when given) receives what
+    the checks across files need. `self_contained` (when given) receives True when the findings depend
+    on this file alone (rule files, Alertmanager configs), so they may be cached; `outcome` (when given)
+    receives the kinds the file was read as and the dashboards found in it, which the caller lints."""
+    outcome = outcome if outcome is not None else Outcome()
     collector = Collector(display_path(target.path, config.display_root), config)
     if target.kind == "python":
+        outcome.kinds.append("python")
         return collector.findings  # Python that is not a dashboard: never run
     if target.kind == "dashboards":
+        outcome.kinds.append("dashboard")
         return lint_dashboard_files([target.path], config)[1]
     from obslint.checks import files
-    from obslint.rules.model import is_rule_document, is_rule_test_document
+    from obslint.engine import classify
 
-    _, documents = files.read(target.path, config, collector)
-    if documents is None:
-        return collector.findings
-    roots = [d.root for d in documents if d.root is not None]
     if target.kind == "route-tests":
+        outcome.kinds.append("route-tests")
         return collector.findings  # routing tests: `obslint route-test`
-    if target.kind == "rule-tests" or (roots and all(is_rule_test_document(r) for r in roots)):
-        from obslint.ruletests.model import TestDocument
-        from obslint.ruletests.promtool import installed_version
+    if target.kind == "helm-template":
+        _template(target, config, collector, outcome, chart=True)
+        return collector.findings
+    if target.kind == "json":
+        roots = _json_roots(target, config, collector, outcome)
+        if roots is None:
+            return collector.findings
+    else:
+        text, documents, error = files.load(target.path, config)
+        if text is not None:
+            from obslint.core.collector import Suppressions
 
-        # the fields a test file may use are the installed promtool's (it runs them), else the target's
-        document = TestDocument(target.path, roots[0] if roots else None,
-                                installed_version() or config.prometheus_version)
-        run_passes("rule-test-file", document, collector)
-        return _with_subjects(collector.findings, roots)
-    if target.kind == "rules" or any(is_rule_document(r) for r in roots):
+            collector.suppressions = Suppressions(text)
+        if error is not None:
+            _unreadable(target, text, error, collector, outcome)
+            return collector.findings
+        from obslint.yamlload import MapNode
+
+        roots = [d.root for d in documents if d.root is not None]
+        if not any(isinstance(r, MapNode) for r in roots) and text and _v1_rules(target, text, collector, outcome):
+            return collector.findings
+    parts = classify.classify(roots, target.path.name, target.explicit, config.max_yaml_nodes)
+    if not parts and target.place is not None:  # obslint's layout says what a file of no known kind is
+        parts = _by_place(target.place, roots)
+    if not parts:
+        outcome.kinds.append("none")
+        if target.explicit and (roots or target.kind == "json"):
+            files.unknown_kind(collector)
+        return collector.findings
+    cacheable = True
+    for part in parts:
+        outcome.kinds.append(part.shown)
+        cacheable &= _lint_part(part, target, config, collector, facts, outcome)
+    if self_contained is not None and cacheable:
+        self_contained.append(True)
+    return _with_subjects(collector.findings, _outlined(parts))
+
+
+def _outlined(parts: list) -> list:
+    """The YAML trees whose outline names the subjects of a file's findings: its rule files, unit tests and
+    Alertmanager configs, embedded ones too (their nodes are at the outer file's lines), in file order."""
+    from obslint.engine import classify
+
+    roots = []
+    for part in parts:
+        if part.kind == classify.RULES or part.kind == classify.ALERTMANAGER and part.wrapping == "legacy":
+            roots.extend(part.nodes)
+        elif part.kind in (classify.RULE_TESTS, classify.ALERTMANAGER) and part.scalar is None:
+            roots.extend(part.nodes[:1])
+    return sorted((r for r in roots if r is not None), key=lambda r: r.line)
+
+
+def _with_subjects(findings: list[Finding], roots: list) -> list[Finding]:
+    """A file's findings with the subjects of where they are (obslint.engine.subjects), from the YAML the
+    checks read: the baseline and --diff-base match findings by them, the cache keeps them."""
+    if not findings or not roots:
+        return findings
+    from obslint.engine.subjects import with_subjects, yaml_outline
+
+    return with_subjects(findings, yaml_outline(roots))
+
+
+def _lint_part(part, target: Target, config: Config, collector: Collector, facts: list | None,
+               outcome: Outcome) -> bool:
+    """Lint one part of a file (obslint.engine.classify.Part); whether its findings depend on the file alone."""
+    from obslint.checks import files
+    from obslint.engine import classify
+
+    if part.kind == classify.RULES:
         from obslint.checks import rulefmt
 
-        rule_file = rulefmt.load(collector.path, roots, config, collector)
+        rule_file = rulefmt.load(collector.path, part.nodes, config, collector)
         run_passes("rule-file", rule_file, collector)
         if facts is not None:
             from obslint.rules.facts import facts_of
 
             facts.extend(facts_of(rule_file, target.path))
-        if self_contained is not None:
-            self_contained.append(True)
-        return _with_subjects(collector.findings, roots)
-    from obslint.alertmanager.documents import is_alertmanager_document
+    elif part.kind == classify.RULE_TESTS:
+        from obslint.ruletests.model import TestDocument
+        from obslint.ruletests.promtool import installed_version
 
-    if target.kind == "alertmanager" or any(is_alertmanager_document(r) for r in roots):
-        _lint_alertmanager(roots, collector)
-        if self_contained is not None:
-            self_contained.append(True)
-        return _with_subjects(collector.findings, roots)
-    if target.explicit and roots:
-        files.unknown_kind(collector)
-    return collector.findings
+        # the fields a test file may use are the installed promtool's (it runs them), else the target's
+        document = TestDocument(target.path, part.nodes[0] if part.nodes else None,
+                                installed_version() or config.prometheus_version)
+        run_passes("rule-test-file", document, collector)
+        return False
+    elif part.kind == classify.ALERTMANAGER:
+        from obslint.checks import amtool
+
+        if part.wrapping == "legacy":
+            model = amtool.load(part.nodes, config, collector)
+        else:
+            model = amtool.load_found(part.scalar if part.scalar is not None else part.nodes[0], part.wrapping,
+                                      config, collector)
+        if model is not None:
+            run_passes("alertmanager", model, collector)
+            outcome.alertmanagers.append(model)
+    elif part.kind == classify.DASHBOARD:
+        outcome.dashboards.append((target.path, _read_dashboard(part)))
+        return False
+    elif part.kind == classify.RULES_V1:
+        files.prometheus_v1_rules(collector, part.at.line, part.at.column, f"`{part.note}`")
+    elif part.kind == classify.TEMPLATE:
+        at = part.at
+        files.template_skipped(collector, at.line if at else 1, at.column if at else 1, part.note)
+    elif part.kind == classify.YAML_ERROR:
+        files.report(part.error, collector)
+    return True
+
+
+def _read_dashboard(part):
+    """A dashboard part read: its Compiled dashboard, or (line, column, message) when it cannot be read."""
+    from obslint.dashboards.model import DashboardReadError, from_tree, read_json_text
+
+    if part.text is None:
+        return from_tree(part.nodes[0])
+    locate = part.scalar.source.locator(part.scalar) if part.scalar is not None and part.scalar.source else None
+    try:
+        return read_json_text(part.text, locate)
+    except DashboardReadError as exc:
+        return (exc.line, exc.column, exc.message)
+
+
+def _by_place(place: str, roots: list):
+    from obslint.engine.classify import ALERTMANAGER, RULE_TESTS, RULES, Part
+
+    if place == "rules":
+        return [Part(RULES, "rules", roots)]
+    if place == "rule-tests":
+        return [Part(RULE_TESTS, "rule-tests", roots[:1])]
+    if place == "alertmanager":
+        return [Part(ALERTMANAGER, "alertmanager", roots or [None], "legacy")]
+    if place == "route-tests":
+        return [Part("route-tests", "route-tests")]
+    return []
+
+
+def _unreadable(target: Target, text: str | None, error, collector: Collector, outcome: Outcome) -> None:
+    """A file that is not YAML (yet): 1.x rules, a template, or broken; broken files are reported when they
+    are obslint's (named, in obslint's layout, named *.rules, or looking like rules or a routing config)."""
+    from obslint.checks import files
+    from obslint.engine import classify
+
+    ours = target.explicit or target.place is not None or target.path.suffix == ".rules"
+    if text is not None and _v1_rules(target, text, collector, outcome):
+        return
+    if text is None and error.kind == "encoding":  # what it says, as far as it can be read
+        try:
+            ours = ours or classify.looks_ours(target.path.read_bytes().decode("utf-8", errors="replace"))
+        except OSError:
+            pass
+    if text is not None and error.kind in ("syntax", "duplicate-key") and classify.is_template(text):
+        _template(target, None, collector, outcome, text=text)
+        return
+    if ours or error.kind == "io" or text is not None and classify.looks_ours(text):
+        outcome.kinds.append("unparsed")
+        files.report(error, collector)
+        return
+    outcome.kinds.append("unparsed")
+    outcome.notes.append(f"not read: {error.message}")
+
+
+def _v1_rules(target: Target, text: str, collector: Collector, outcome: Outcome) -> bool:
+    """Whether the file is rules in Prometheus 1.x's format (then said once)."""
+    from obslint.checks import files
+    from obslint.engine import classify
+
+    ours = target.explicit or target.place is not None or target.path.suffix == ".rules"
+    if not ours or "groups:" in text or not classify.rules_v1(text):
+        return False
+    outcome.kinds.append("rules-v1")
+    files.prometheus_v1_rules(collector, 1, 1, "this file")
+    return True
+
+
+def _template(target: Target, config: Config | None, collector: Collector, outcome: Outcome,
+              chart: bool = False, text: str | None = None) -> None:
+    """A template (a Helm chart's, or YAML with template actions): said once when it renders monitoring
+    content, never read as YAML."""
+    from obslint.checks import files
+    from obslint.engine import classify
+
+    outcome.kinds.append("helm-template" if chart or (text and classify.HELM_MARKERS.search(text)) else "template")
+    if text is None:
+        try:
+            text = target.path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+    if target.explicit or classify.mentions_monitoring(text):
+        what = "a Helm chart's template" if chart else "a Helm template" if classify.HELM_MARKERS.search(text) \
+            else "a template (its `{{ }}` actions are not YAML)"
+        files.template_skipped(collector, 1, 1, what)
+    else:
+        outcome.notes.append("a template: not linted")
+
+
+JSON_WORDS = ('"panels"', '"rows"', '"groups"', '"route"', '"receivers"', '"tests"', '"dashboard"', '"spec"')
+
+
+def _json_roots(target: Target, config: Config, collector: Collector, outcome: Outcome):
+    """A JSON file: its dashboard goes to `outcome`; the YAML trees of one that holds something else (a rule
+    file in JSON), or None when there is nothing more to lint."""
+    import json
+
+    from obslint.dashboards.model import DashboardReadError, dashboard_of, read_json_text
+
+    try:
+        size = target.path.stat().st_size
+        if size > config.max_file_size and not target.explicit:
+            outcome.kinds.append("none")
+            outcome.notes.append("larger than max-file-size")
+            return None
+        text = target.path.read_bytes()[:config.max_file_size + 1].decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    if text is None or (not target.explicit and not any(word in text for word in JSON_WORDS)):
+        if text is None and target.explicit:
+            outcome.dashboards.append((target.path, _dashboard_error(target.path)))
+            return None
+        outcome.kinds.append("none")
+        return None
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        if target.explicit or ('"panels"' in text or '"rows"' in text) and '"title"' in text:
+            outcome.kinds.append("dashboard-json")
+            try:
+                read_json_text(text)
+            except DashboardReadError as exc:
+                outcome.dashboards.append((target.path, (exc.line, exc.column, exc.message)))
+            return None
+        outcome.kinds.append("none")
+        return None
+    found = dashboard_of(doc)
+    if found is not None:
+        outcome.kinds.append({"plain": "dashboard-json", "import": "dashboard-json-wrapped",
+                              "k8s": "dashboard-k8s"}[found[1]])
+        outcome.dashboards.append((target.path, read_json_text(text, None, doc)))
+        return None
+    if isinstance(doc, dict) and any(k in doc for k in ("groups", "route", "receivers", "tests", "rule_files",
+                                                        "kind")):
+        from obslint import yamlload
+
+        try:
+            return [d.root for d in yamlload.load_documents(text, config.max_yaml_nodes) if d.root is not None]
+        except yamlload.YamlError:
+            pass
+    if target.explicit:
+        return [doc]  # for the unknown-kind warning
+    outcome.kinds.append("none")
+    return None
+
+
+def _dashboard_error(path: Path):
+    from obslint.dashboards.model import DashboardReadError, read_json
+
+    try:
+        read_json(path)
+    except DashboardReadError as exc:
+        return (exc.line, exc.column, exc.message)
+    return (1, 1, "cannot read the file")
 
 
 def _lint_alertmanager(roots: list, collector: Collector):
@@ -111,9 +352,10 @@ def load_alertmanager(path: Path, config: Config):
     return model, collector.findings
 
 
-def lint_dashboard_files(paths: list[Path], config: Config) -> tuple[list, list[Finding]]:
-    """Run (in the sandbox) or read dashboard files, validate and lint them, each alone and all together;
-    (the compiled dashboards, their findings)."""
+def lint_dashboard_files(paths: list[Path], config: Config, read: list | None = None) -> tuple[list, list[Finding]]:
+    """Run (in the sandbox) or read dashboard files, and take the dashboards `read` from other files (pairs of
+    the file and its Compiled dashboard, or (line, column, message) when it could not be read); validate
+    and lint them, each alone and all together; (the dashboards, their findings)."""
     from obslint.checks import dashboard_lint
     from obslint.dashboards.sandbox import run_files
 
@@ -129,6 +371,12 @@ def lint_dashboard_files(paths: list[Path], config: Config) -> tuple[list, list[
         for dashboard in dashboard_lint.load(path, shown, config, collector, outcomes.get(path)):
             run_passes("dashboard", dashboard, collector)
             dashboards.append(dashboard)
+    for path, found in read or ():
+        shown = display_path(path, config.display_root)
+        collector = collectors.get(shown, str(path) if path.suffix in (".yml", ".yaml") else None)
+        for dashboard in dashboard_lint.load_read(path, shown, found, collector):
+            run_passes("dashboard", dashboard, collector)
+            dashboards.append(dashboard)
     run_passes("dashboards", dashboards, collectors)
     return dashboards, collectors.findings()
 
@@ -139,6 +387,7 @@ class Analysis:
 
     findings: list[Finding]
     project: object  # obslint.crossref.project.Project
+    files: list = field(default_factory=list)  # (path, kinds, notes) of every file, skipped ones too
 
     @property
     def facts(self) -> list:
@@ -158,58 +407,51 @@ def lint_paths(paths: list[Path], config: Config, jobs: int | None = None, cache
 
 def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: bool = False) -> Analysis:
     from obslint.crossref.project import Project
+    from obslint.engine.discover import Skipped
 
-    targets = discover(paths, config)
+    skipped: list[Skipped] = []
+    targets = discover(paths, config, skipped)
     whole = any(not t.explicit for t in targets)  # a directory was given: the whole project
     dashboard_targets = [t for t in targets if t.kind == "dashboards"]
-    am_targets = [t for t in targets if t.kind == "alertmanager"] if whole else []
+    # the project's Alertmanager config (in its alertmanager/ folder) serves the checks across files
+    am_targets = [t for t in targets if "alertmanager" in (t.kind, t.place)] if whole else []
     others = [t for t in targets if t.kind != "dashboards" and t not in am_targets]
-    # dashboards are linted together (uids and titles must be unique across them), in this process
-    compiled, findings = lint_dashboard_files([t.path for t in dashboard_targets], config) \
-        if dashboard_targets else ([], [])
-    project = Project(config, dashboards=compiled)
-    # the project's Alertmanager configs are loaded here, once: their models serve the checks across files
+    outcomes: dict[int, Outcome] = {}
+    file_findings, facts = _lint_files(others, config, jobs, cache, with_facts=whole or cache, outcomes=outcomes)
+    findings = list(file_findings)
+    am_models = []
     for target in am_targets:
-        model, am_findings = _project_alertmanager(target, config)
+        outcome = Outcome()
+        model, am_findings = _project_alertmanager(target, config, outcome)
+        outcomes[id(target)] = outcome
         findings += am_findings
         valid = not any(f.severity == Severity.ERROR for f in am_findings)  # an invalid one has its own errors
-        if model is not None and valid and project.alertmanager is None:
-            project.alertmanager = (display_path(target.path, config.display_root), str(target.path), model)
-    # the rules' facts serve the checks across files, and the cache keeps them for later such runs
-    file_findings, project.facts = _lint_files(others, config, jobs, cache, with_facts=whole or cache)
-    findings += file_findings
+        if model is not None and valid:
+            am_models.append((display_path(target.path, config.display_root), str(target.path), model))
+    # dashboards are linted together (uids and titles must be unique across them), in this process
+    read = [pair for outcome in outcomes.values() for pair in outcome.dashboards]
+    compiled, dashboard_findings = lint_dashboard_files([t.path for t in dashboard_targets], config, read) \
+        if dashboard_targets or read else ([], [])
+    findings += dashboard_findings
+    project = Project(config, dashboards=compiled, facts=facts)
+    if am_models:
+        project.alertmanager = am_models[0]
     if whole:
         project.catalog = _catalog(paths, config)
         collectors = Collectors(config)
         run_passes("project", project, collectors)
         findings += collectors.findings()
-    return Analysis(sort_findings(findings), project)
+    files = [(t.path, outcomes[id(t)].kinds if id(t) in outcomes else ["dashboard"] if t.kind == "dashboards"
+              else ["cached"], outcomes[id(t)].notes if id(t) in outcomes else []) for t in targets]
+    files += [(s.path, [s.kind], [s.reason]) for s in skipped]
+    return Analysis(sort_findings(findings), project, files)
 
 
-def _project_alertmanager(target: Target, config: Config):
-    """(model or None, findings) of an Alertmanager config found in a project's layout: a file there that
-    holds no config (a template, a routing test) is linted as what it is."""
-    from obslint.alertmanager.documents import is_alertmanager_document
-    from obslint.checks import files
-
-    collector = Collector(display_path(target.path, config.display_root), config)
-    _, documents = files.read(target.path, config, collector)
-    if documents is None:
-        return None, collector.findings
-    roots = [d.root for d in documents if d.root is not None]
-    if not any(is_alertmanager_document(r) for r in roots):
-        return None, lint_target(target, config)
-    return _lint_alertmanager(roots, collector), _with_subjects(collector.findings, roots)
-
-
-def _with_subjects(findings: list[Finding], roots: list) -> list[Finding]:
-    """A file's findings with the subjects of where they are (obslint.engine.subjects), from the YAML the
-    checks read: the baseline and --diff-base match findings by them, the cache keeps them."""
-    if not findings:
-        return findings
-    from obslint.engine.subjects import with_subjects, yaml_outline
-
-    return with_subjects(findings, yaml_outline(roots))
+def _project_alertmanager(target: Target, config: Config, outcome: Outcome):
+    """(model or None, findings) of a file in the project's alertmanager/ folder: its Alertmanager config,
+    or what else it holds (a template, a routing test) linted as what it is."""
+    findings = lint_target(target, config, outcome=outcome)
+    return (outcome.alertmanagers[0] if len(outcome.alertmanagers) == 1 else None), findings
 
 
 def _catalog(paths: list[Path], config: Config):
@@ -222,14 +464,15 @@ def _catalog(paths: list[Path], config: Config):
 
 
 def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: bool = False,
-                with_facts: bool = True) -> tuple[list[Finding], list]:
-    """The findings and rule facts of files, in target order; cached results for unchanged files."""
+                with_facts: bool = True, outcomes: dict | None = None) -> tuple[list[Finding], list]:
+    """The findings and rule facts of files, in target order; cached results for unchanged files.
+    `outcomes` (when given) receives each linted target's Outcome, by id(target)."""
     store = None
     if cache:
         from obslint.engine.cache import FileCache
 
         store = FileCache(config)
-    results: dict[int, tuple[list, list, bool]] = {}
+    results: dict[int, tuple] = {}
     digests: dict[int, str | None] = {}
     todo: list[tuple[int, Target]] = []
     for i, target in enumerate(targets):
@@ -237,7 +480,7 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
             digests[i] = store.digest(target.path)
             hit = store.get(target.path, display_path(target.path, config.display_root), digests[i])
             if hit is not None:
-                results[i] = (hit[0], hit[1], True)
+                results[i] = (hit[0], hit[1], True, None)
                 continue
         todo.append((i, target))
     for i, result in _lint_all(todo, config, jobs, with_facts):
@@ -245,6 +488,8 @@ def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: 
         if store is not None and result[2] and i in digests:
             store.put(targets[i].path, display_path(targets[i].path, config.display_root), digests[i], result[0],
                       result[1])
+    if outcomes is not None:
+        outcomes.update((id(targets[i]), results[i][3]) for i in range(len(targets)) if results[i][3] is not None)
     findings = [f for i in range(len(targets)) for f in results[i][0]]
     facts = [fact for i in range(len(targets)) for fact in results[i][1]]
     return findings, facts
@@ -278,13 +523,15 @@ def _import_parsers(todo: list[tuple[int, Target]]) -> None:
 
 
 def _lint_batch(todo: list[tuple[int, Target]], config: Config, with_facts: bool = True
-                ) -> list[tuple[int, tuple[list, list, bool]]]:
+                ) -> list[tuple[int, tuple[list, list, bool, Outcome]]]:
     out = []
     for i, target in todo:
         facts: list = []
         self_contained: list = []
-        findings = lint_target(target, config, facts if with_facts else None, self_contained)
-        out.append((i, (findings, facts, bool(self_contained))))
+        outcome = Outcome()
+        findings = lint_target(target, config, facts if with_facts else None, self_contained, outcome)
+        outcome.alertmanagers = []  # models stay in the process that made them
+        out.append((i, (findings, facts, bool(self_contained), outcome)))
     return out
 
 

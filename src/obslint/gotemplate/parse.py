@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from obslint.gostrconv import parse_float, parse_int, unquote, unquote_char
+
 KEYWORDS = frozenset("block break continue define else end if range template with".split())
 SPACE_CHARS = " \t\r\n"
 MAX_PAREN_DEPTH = 10000
@@ -642,149 +644,6 @@ def go_trim_space(s: str) -> str:
 
 
 # -------------------------------------------------------------------------------------------- parser
-
-def unquote(quoted: str) -> str:
-    """Go's strconv.Unquote for a lexed string token; ValueError when Go would refuse it."""
-    if quoted[0] == "`":
-        if "\r" in quoted:
-            return quoted[1:-1].replace("\r", "")
-        return quoted[1:-1]
-    body = quoted[1:-1]
-    if "\\" not in body:
-        return body
-    out, i = [], 0
-    while i < len(body):
-        ch, i = unquote_char(body, i, '"')
-        out.append(ch)
-    return normalize_bytes("".join(out))
-
-
-def normalize_bytes(s: str) -> str:
-    """A Go string holds bytes: those that are no UTF-8 are kept as surrogate escapes (U+DC80-U+DCFF),
-    and escaped bytes that together are UTF-8 become their character."""
-    if any("\udc80" <= c <= "\udcff" for c in s):
-        return s.encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")
-    return s
-
-
-_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
-
-
-def unquote_char(s: str, i: int, quote: str) -> tuple[str, int]:
-    c = s[i]
-    if c == quote and quote in "'\"":
-        raise ValueError("invalid syntax")
-    if c != "\\":
-        return c, i + 1
-    if i + 1 >= len(s):
-        raise ValueError("invalid syntax")
-    c = s[i + 1]
-    i += 2
-    if c in _SIMPLE_ESCAPES:
-        return _SIMPLE_ESCAPES[c], i
-    if c in "xuU":
-        size = {"x": 2, "u": 4, "U": 8}[c]
-        digits = s[i:i + size]
-        if len(digits) < size or not all(d in "0123456789abcdefABCDEF" for d in digits):
-            raise ValueError("invalid syntax")
-        v = int(digits, 16)
-        if c == "x":
-            return (chr(v) if v < 128 or quote == "'" else chr(0xDC00 + v)), i + size
-        if v > 0x10FFFF or 0xD800 <= v < 0xE000:
-            raise ValueError("invalid syntax")
-        return chr(v), i + size
-    if c in "01234567":
-        digits = s[i - 1:i + 2]
-        if len(digits) < 3 or not all(d in "01234567" for d in digits):
-            raise ValueError("invalid syntax")
-        v = int(digits, 8)
-        if v > 255:
-            raise ValueError("invalid syntax")
-        return (chr(v) if v < 128 or quote == "'" else chr(0xDC00 + v)), i + 2
-    if c == quote:
-        return c, i
-    raise ValueError("invalid syntax")
-
-
-def parse_int(text: str, bits: int = 64, unsigned: bool = False) -> int:
-    """Go's strconv.ParseInt/ParseUint(text, 0, 64); ValueError when Go refuses."""
-    s = text
-    neg = False
-    if not unsigned and s[:1] in "+-":
-        neg = s[0] == "-"
-        s = s[1:]
-    base = 10
-    body = s
-    if s[:2] in ("0x", "0X"):
-        base, body = 16, s[2:]
-    elif s[:2] in ("0o", "0O"):
-        base, body = 8, s[2:]
-    elif s[:2] in ("0b", "0B"):
-        base, body = 2, s[2:]
-    elif s[:1] == "0" and len(s) > 1:
-        base, body = 8, s[1:]
-    if not body:
-        raise ValueError(text)
-    if "_" in s and not _underscore_ok(s):
-        raise ValueError(text)
-    body = body.replace("_", "")
-    if not body:
-        raise ValueError(text)
-    v = int(body, base)
-    if neg:
-        v = -v
-    if unsigned:
-        if v >= 1 << bits:
-            raise ValueError(text)
-    elif not -(1 << (bits - 1)) <= v < 1 << (bits - 1):
-        raise ValueError(text)
-    return v
-
-
-def _underscore_ok(s: str) -> bool:
-    saw = "^"
-    i = 0
-    if s[:1] in "+-":
-        s = s[1:]
-    hexa = False
-    if len(s) >= 2 and s[0] == "0" and s[1] in "bBoOxX":
-        hexa = s[1] in "xX"
-        i = 2
-        saw = "0"
-    while i < len(s):
-        c = s[i]
-        if c.isdigit() or (hexa and c in "abcdefABCDEF"):
-            saw = "0"
-        elif c == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        else:
-            if saw == "_":
-                return False
-            saw = "!"
-        i += 1
-    return saw != "_"
-
-
-def parse_float(text: str) -> float:
-    """Go's strconv.ParseFloat(text, 64) for the texts the lexer lets through."""
-    s = text
-    if "_" in s:
-        if not _underscore_ok(s):
-            raise ValueError(text)
-        s = s.replace("_", "")
-    body = s.lstrip("+-")
-    if body[:2] in ("0x", "0X"):
-        if "p" not in body.lower():
-            raise ValueError(text)
-        v = float.fromhex(body)
-        return -v if s.startswith("-") else v
-    if body[:2].lower() in ("0o", "0b"):
-        raise ValueError(text)
-    v = float(s)
-    return v
-
 
 def new_number(pos: int, text: str, kind: str) -> NumberNode:
     n = NumberNode(pos, text)

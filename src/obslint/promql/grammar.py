@@ -22,6 +22,7 @@ import re
 import sys
 from typing import NamedTuple
 
+from obslint import gostrconv
 from obslint.promql import versions
 from obslint.promql.regex import RegexError, check_regex
 from obslint.promql.versions import Dialect
@@ -633,126 +634,34 @@ class _Lexer:
         return end + 1
 
 
-_SIMPLE_ESCAPES = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92, "'": 39, '"': 34}
-
-
 def unquote(token: str) -> str:
-    """The value of a string token the lexer accepted, as Go's strutil.Unquote makes it. Bytes that
-    are not UTF-8 (from \\x80 or \\200 escapes) come out as lone surrogates (surrogateescape)."""
-    quote, body = token[0], token[1:-1]
-    if quote == "`" or "\\" not in body:
-        return body
-    out = bytearray()
-    i, n = 0, len(body)
-    while i < n:
-        c = body[i]
-        if c != "\\":
-            out += c.encode("utf-8", "surrogateescape")
-            i += 1
-            continue
-        e = body[i + 1]
-        if e in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[e])
-            i += 2
-        elif e in "01234567":
-            out.append(int(body[i + 1:i + 4], 8))
-            i += 4
-        elif e == "x":
-            out.append(int(body[i + 2:i + 4], 16))
-            i += 4
-        else:
-            width = 4 if e == "u" else 8
-            out += chr(int(body[i + 2:i + 2 + width], 16)).encode("utf-8")
-            i += 2 + width
-    return out.decode("utf-8", "surrogateescape")
+    """The value of a string token the lexer accepted, as Prometheus's strutil.Unquote makes it (a
+    single-quoted token is a string; a backquoted one keeps its carriage returns). Bytes that are not
+    UTF-8 (from \\x80 or \\200 escapes) come out as lone surrogates (surrogateescape)."""
+    if token[0] == "`":
+        return token[1:-1]
+    return gostrconv.unquote(token)
 
 
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, as unquote() keeps them
-
-
-def _valid_utf8(value: str) -> bool:
-    return value.isascii() or _NOT_UTF8.search(value) is None
+_valid_utf8 = gostrconv.is_valid_utf8
 
 
 # ---------------------------------------------------------------------------------------------
 # Numbers and durations as Go reads them
 
-_MAX_INT64 = 2**63 - 1
 _DURATION_RANGE = 2**63 / 1e9  # durationLiteralOutOfRange: seconds that overflow a time.Duration
 
 
 def go_number(text: str) -> float | None:
     """strconv.ParseInt(text, 0, 64), else strconv.ParseFloat(text, 64); None when both fail."""
-    lower = text.lower()
-    if lower in ("inf", "infinity"):
-        return math.inf
-    if lower == "nan":
-        return math.nan
-    value = _go_parse_int(text)
-    if value is not None:
-        return float(value)
-    return _go_parse_float(text)
-
-
-def _underscore_ok(s: str) -> bool:
-    """Go's strconv.underscoreOK: underscores only between digits (a base prefix counts as one)."""
-    saw = "^"
-    i = 0
-    hexadecimal = False
-    if len(s) >= 2 and s[0] == "0" and s[1] in "bBoOxX":
-        i, saw, hexadecimal = 2, "0", s[1] in "xX"
-    for c in s[i:]:
-        if c in _DIGITS or (hexadecimal and c in "abcdefABCDEF"):
-            saw = "0"
-        elif c == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        else:
-            if saw == "_":
-                return False
-            saw = "!"
-    return saw != "_"
-
-
-def _go_parse_int(s: str) -> int | None:
-    if not s:
+    try:
+        return float(gostrconv.parse_int(text))
+    except ValueError:
+        pass
+    try:
+        return gostrconv.parse_float(text)
+    except ValueError:
         return None
-    base, body = 10, s
-    if s[0] == "0":
-        if len(s) >= 3 and s[1] in "xXoObB":
-            base, body = {"x": 16, "o": 8, "b": 2}[s[1].lower()], s[2:]
-        else:
-            base, body = 8, s[1:]
-    value = 0
-    underscores = False
-    for c in body:
-        if c == "_":
-            underscores = True
-            continue
-        digit = int(c, 16) if c in _HEX else 99
-        if digit >= base:
-            return None
-        value = value * base + digit
-    if underscores and not _underscore_ok(s):
-        return None
-    return value if value <= _MAX_INT64 else None
-
-
-_GO_FLOAT = re.compile(r"[0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9_]+)?")
-
-
-def _go_parse_float(s: str) -> float | None:
-    """Go's ParseFloat for what the lexer lets through (no hex floats: they need a p exponent)."""
-    if not s or s[:2] in ("0x", "0X") or not _GO_FLOAT.fullmatch(s):
-        return None
-    mantissa = re.split("[eE]", s)[0]
-    if not any(c in _DIGITS for c in mantissa):
-        return None
-    if "_" in s and not _underscore_ok(s):
-        return None
-    value = float(s.replace("_", ""))
-    return None if math.isinf(value) else value
 
 
 _UNITS = {"y": 365 * 86400_000, "w": 7 * 86400_000, "d": 86400_000, "h": 3600_000, "m": 60_000, "s": 1000,

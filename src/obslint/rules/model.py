@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from obslint.yamlload import MapNode, Node, ScalarNode
+from obslint.yamlload import MapNode, Node, ScalarNode, SeqNode
 
 if TYPE_CHECKING:
     from obslint import gotemplate
@@ -73,16 +73,78 @@ class RuleFile:
         return [r for g in self.groups for r in g.rules]
 
 
+RULE_KEYS = ("alert", "record")
+# keys of Grafana's own alert rules (provisioning files also have `groups:` of `rules:`)
+GRAFANA_RULE_KEYS = ("uid", "title", "condition", "data", "noDataState", "execErrState")
+GRAFANA_GROUP_KEYS = ("orgId", "folder")
+GROUP_KEYS = frozenset({"name", "interval", "limit", "query_offset", "labels"})
+
+
+def is_rule(node: Node | None) -> bool:
+    """A mapping that is a Prometheus rule: `alert` or `record`, with `expr`."""
+    return isinstance(node, MapNode) and "expr" in node.keys() and any(k in node.keys() for k in RULE_KEYS)
+
+
+def rule_groups_shape(root: Node | None) -> str:
+    """How surely `root` holds Prometheus rule groups (a rule file, a PrometheusRule's spec, Helm values'
+    `additionalPrometheusRulesMap` entries): "yes" when a group's rules have `alert` or `record`, "maybe"
+    for groups without any rule (an empty rule file), "no" otherwise (no `groups` list, or the groups
+    of something else: Grafana's alert rules, a site's data)."""
+    if not isinstance(root, MapNode):
+        return "no"
+    groups = root.get("groups")
+    if isinstance(groups, ScalarNode) and groups.is_null:
+        return "maybe"
+    if not isinstance(groups, SeqNode):
+        return "no"
+    surely = False
+    for group in groups.items:
+        if not isinstance(group, MapNode):
+            return "no"
+        if any(k in group.keys() for k in GRAFANA_GROUP_KEYS):
+            return "no"
+        if "rules" not in group.keys():  # a group of no rules (promtool reads it) has only a group's fields
+            if not group.items or not set(group.keys()) <= GROUP_KEYS:
+                return "no"
+            continue
+        rules = group.get("rules")
+        if isinstance(rules, SeqNode):
+            for rule in rules.items:
+                if not isinstance(rule, MapNode) or any(k in rule.keys() for k in GRAFANA_RULE_KEYS):
+                    return "no"
+                if any(k in rule.keys() for k in RULE_KEYS):
+                    surely = True
+        elif not (isinstance(rules, ScalarNode) and rules.is_null):
+            return "no"
+    return "yes" if surely else "maybe"
+
+
 def is_rule_document(root: Node | None) -> bool:
+    """A rule file's document: rule groups, or a PrometheusRule resource."""
     if not isinstance(root, MapNode):
         return False
-    if "groups" in root.keys():
-        return True
     kind = root.get("kind")
-    return isinstance(kind, ScalarNode) and kind.text == "PrometheusRule"
+    if isinstance(kind, ScalarNode) and kind.text == "PrometheusRule":
+        return True
+    return rule_groups_shape(root) != "no"
+
+
+TEST_CASE_KEYS = ("input_series", "alert_rule_test", "promql_expr_test")
 
 
 def is_rule_test_document(root: Node | None) -> bool:
-    """A promtool unit-test file: `rule_files`, or `tests` without the `config` of a routing test."""
-    return isinstance(root, MapNode) and "groups" not in root.keys() and (
-        "rule_files" in root.keys() or ("tests" in root.keys() and "config" not in root.keys()))
+    """A promtool unit-test file: `tests` whose items hold series and tests (`input_series`,
+    `alert_rule_test`, `promql_expr_test`), or `rule_files` with a `tests` list. Not a helm-unittest suite
+    (`tests` of `it` and `asserts`), not a Prometheus config (`rule_files` with scrape configs), not
+    obslint's routing tests (`config` and `tests`)."""
+    if not isinstance(root, MapNode) or "groups" in root.keys() or "config" in root.keys():
+        return False
+    tests = root.get("tests")
+    if not isinstance(tests, SeqNode):
+        return False
+    cases = [t for t in tests.items if isinstance(t, MapNode)]
+    if any("it" in t.keys() or "asserts" in t.keys() for t in cases):
+        return False
+    if any(k in t.keys() for t in cases for k in TEST_CASE_KEYS):
+        return True
+    return "rule_files" in root.keys() and "scrape_configs" not in root.keys()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import glob
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -150,6 +151,7 @@ def resolve_rule_files(tests: list[TestFile]) -> list[Path]:
 # no hex: `0x10` is 0 eleven times; `Infx2` is one identifier to Go's lexer, not Inf two more times
 _UNSIGNED = r"(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|(?i:inf|nan)(?![A-Za-z0-9_]))"
 _HISTOGRAM = r"\{\{[^{}]*\}\}"
+_FINITE = re.compile(r"(?:\d+\.?\d*|\.\d+)[eE]\+?\d{3,}")  # literals that may overflow
 _TOKEN = re.compile(rf"\s*(?:(?P<missing>_(?:x(?P<mcount>\d+))?)|stale"
                     rf"|[-+]?{_UNSIGNED}(?:(?:[-+]{_UNSIGNED})?x(?P<count>\d+))?"
                     rf"|(?P<histogram>{_HISTOGRAM}(?:[-+]{_HISTOGRAM}x(?P<hcount>\d+))?))(?=\s|$)")
@@ -168,6 +170,10 @@ def series_length(values: str, version: tuple[int, int] = (3, 0)) -> int:
             if bad.startswith("{{") and version < NATIVE_HISTOGRAMS:
                 why = f"native histograms need Prometheus {NATIVE_HISTOGRAMS[0]}.{NATIVE_HISTOGRAMS[1]} or later"
             raise ValueError(f"cannot read {bad!r} at character {values.index(bad, pos) + 1}; {why}")
+        for literal in _FINITE.findall(m.group(0)) if not m.group("histogram") else ():
+            if math.isinf(float(literal)):  # Go's ParseFloat refuses what overflows a float64
+                raise ValueError(f"cannot read {literal!r} at character {values.index(literal, pos) + 1}; "
+                                 "the number is beyond a float64's range")
         pos = m.end()
         if m.group("missing"):
             count += int(m.group("mcount") or 1)

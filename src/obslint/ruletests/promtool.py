@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from obslint import gostrconv
 from obslint.ruletests.model import Group, TestFile, TestRunError, _scalar, emit, read_test_file
 
 INSTALL_HINT = "promtool is not installed: apt-get install -y prometheus (or set PROMTOOL to its path)"
@@ -109,7 +110,7 @@ _HEADER = re.compile(r"    (alertname: (?P<alert>.*?), time: (?P<atime>[^,]*), ?
 def _go_unquote(text: str) -> str:
     """An expression as promtool printed it with Go's %q."""
     try:
-        return json.loads(text)
+        return gostrconv.unquote(text)
     except ValueError:
         return text[1:-1]
 
@@ -180,7 +181,6 @@ def _run(promtool: str, path: Path) -> subprocess.CompletedProcess:
 
 def _write_copy(test: TestFile, groups: list[int], directory: Path, stem: str) -> Path:
     """A copy of the test file with only `groups`, its rule_files made absolute."""
-    import json
 
     base = test.path.parent.resolve()
     parts = []
