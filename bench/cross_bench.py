@@ -25,6 +25,8 @@ from obslint.engine.lint import lint_paths  # noqa: E402
 
 def make_project(directory: Path, copies: int) -> None:
     shutil.copy(REPO / "pyproject.toml", directory)
+    for folder in ("exporters", "prometheus"):  # the metric catalog the pyproject names (checks X007-X013)
+        shutil.copytree(REPO / folder, directory / folder)
     (directory / "rules").mkdir()
     (directory / "dashboards_py").mkdir()
     (directory / "alertmanager").mkdir()

@@ -187,16 +187,25 @@ def template_render(args, alertmanager_version, config_file) -> None:
 @click.option("--project-config", "config_file", type=click.Path(dir_okay=False), default=None,
               help="obslint.toml or pyproject.toml to read (default: the nearest one).")
 @click.option("--alertmanager-version", default=None, help="Target Alertmanager version, e.g. 0.25.")
+@click.option("--render", is_flag=True, help="Show each receiver's notification as Alertmanager would send it "
+                                             "(Slack title/text, PagerDuty description, email subject, ...).")
+@click.option("--annotation", "annotations", multiple=True,
+              help="An annotation of the alert given by labels, for --render: key=value (repeatable).")
+@click.option("--external-url", default=None,
+              help="Alertmanager's --web.external-url, for --render (default: http://localhost:9093).")
 def route_test(args, am_config, tree, verify_receivers, at, firing, alerts_file, fmt, junit, fail_under,
-               matcher_mode, config_file, alertmanager_version) -> None:
+               matcher_mode, config_file, alertmanager_version, render, annotations, external_url) -> None:
     """Route alerts through an Alertmanager config, or run routing test files.
 
     \b
     obslint route-test --config am.yml severity=critical team=ml   one alert: amtool's receivers line
     obslint route-test --config am.yml --alerts alerts.json        a batch of alerts
+    obslint route-test --config am.yml --render --alerts a.json    the notifications they cause, grouped
     obslint route-test [--config am.yml] tests/routing.yaml ...    routing tests (default: the project's)
+    obslint route-test --render tests/routing.yaml                 ... with each case's notifications
 
-    Exit codes: 0 as expected, 1 a mismatch or failing test, 2 an invalid config or input.
+    Exit codes: 0 as expected, 1 a mismatch, a failing test or a notification that fails to render, 2 an
+    invalid config or input.
     """
     from obslint.commands import route_test as routing
 
@@ -213,16 +222,36 @@ def route_test(args, am_config, tree, verify_receivers, at, firing, alerts_file,
             am_config = routing.project_config_file(config)
         if run_tests:
             code = routing.cli_run_tests(test_files or routing.project_test_files(config), config, am_config, fmt,
-                                         junit, fail_under, write)
+                                         junit, fail_under, write, render)
         else:
             code = routing.cli_route(am_config, labels_args, config, tree=tree, verify=verify_receivers,
-                                     at=at, firing=list(firing), alerts_file=alerts_file, fmt=fmt, write=write)
+                                     at=at, firing=list(firing), alerts_file=alerts_file, fmt=fmt, write=write,
+                                     render=render, annotations=list(annotations), external_url=external_url)
     except routing.RouteTestError as exc:
         for finding in exc.findings:
             click.echo(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.name}: "
                        f"{finding.message}", err=True)
         _fail(str(exc))
     sys.exit(code)
+
+
+@cli.command(name="catalog")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@with_common_options
+def catalog_command(paths, fmt, config_file, prometheus_version, alertmanager_version) -> None:
+    """Print the project's metric catalog: each series with its type, labels and where it is declared
+    (instrumentation code file:line, metrics.yaml, a capture), the declarations obslint cannot read or
+    prometheus_client refuses, and the scrape jobs of the project's Prometheus configs.
+
+    Exit codes: 0 printed, 2 usage or configuration error.
+    """
+    from obslint.commands.catalog import gather, render
+
+    paths = list(paths) or [Path(".")]
+    config = project_config(paths, config_file, prometheus_version, alertmanager_version)
+    click.echo(render(gather(paths, config), fmt), nl=False)
+    sys.exit(0)
 
 
 @cli.command()

@@ -208,6 +208,13 @@ class Config:
     rule_labels: dict = field(default_factory=lambda: {"release": "prometheus"})  # PrometheusRule selection
     dashboard_labels: dict = field(default_factory=lambda: {"grafana_dashboard": "1"})  # the sidecar's label
     catalog: str = "metrics.yaml"  # the metric catalog, relative to the root (used when it exists)
+    # where the metric catalog's other sources are, relative to a checked project (empty: all of it)
+    instrumentation: tuple[str, ...] = ()  # folders of Python declaring metrics with prometheus_client
+    scrape_configs: tuple[str, ...] = ()  # Prometheus configs (files or folders): the scrape jobs
+    # not a setting: the type ("counter" or "gauge") of each series the project's metric catalog knows, set by
+    # the engine when it checks a project; the checks that tell counters by their names defer to it
+    catalog_types: dict = field(default_factory=dict)
+    catalog_checked: bool = False  # not a setting: the catalog's checks (X007-X011) run on this project
     cross_paging_receivers: tuple[str, ...] = ()  # empty: receivers with PagerDuty, Opsgenie or VictorOps
     sandbox: SandboxLimits = field(default_factory=SandboxLimits)
 
@@ -291,6 +298,8 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         root=root,
         sandbox=_sandbox(data.get("sandbox", {})),
         catalog=str(data.get("catalog", "metrics.yaml")),
+        instrumentation=tuple(str(p) for p in data.get("instrumentation") or ()),
+        scrape_configs=tuple(str(p) for p in data.get("scrape-configs") or ()),
         cross_paging_receivers=tuple(str(p) for p in paging),
         dashboard_schema_version=schema_version,
         build_out=str(build.get("out", "build")),

@@ -73,8 +73,8 @@ def test_build_never_deletes_files_it_did_not_write(tmp_path):
 
 
 def test_build_writes_configmaps_and_prometheus_rules_that_promtool_accepts(promtool, tmp_path):
-    shutil.copytree(REPO / "rules", tmp_path / "rules")
-    shutil.copytree(REPO / "dashboards_py", tmp_path / "dashboards_py")
+    for folder in ("rules", "dashboards_py", "exporters", "prometheus"):  # the exporters: the metric catalog
+        shutil.copytree(REPO / folder, tmp_path / folder)
     shutil.copy(REPO / "pyproject.toml", tmp_path)
     config = load_config(tmp_path)
     result = builder.build(config)

@@ -42,3 +42,11 @@ def test_rules_and_dashboards_give_the_same_answer(tmp_path, expr, raw):
     findings = lint_paths([tmp_path / "rules" / "r.yaml", tmp_path / "d.json"], Config(root=tmp_path))
     assert bool([f for f in findings if f.code == "R114"]) == bool(raw)
     assert bool([f for f in findings if f.code == "D010"]) == bool(raw)
+
+
+def test_the_catalogs_types_decide_over_the_names():
+    """A Gauge named `_total` is no counter; a Counter's series without `_total` (a histogram's `_count` is
+    one by name too) is one; a series the catalog does not know keeps the name heuristic."""
+    types = {"mlflow_runs_total": "gauge", "jobs_done": "counter", "model_errors": "no-series"}
+    expr = "mlflow_runs_total + jobs_done + http_requests_total + model_errors"
+    assert [n.name for n in raw_counters(parse_expr(expr).nodes, types)] == ["jobs_done", "http_requests_total"]

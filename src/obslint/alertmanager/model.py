@@ -120,6 +120,7 @@ class AlertmanagerConfig:
     time_intervals: dict[str, TimeInterval] = field(default_factory=dict)
     global_node: MapNode | None = None
     document: Node | None = None  # the config mapping
+    cache: dict = field(default_factory=dict, repr=False)  # what passes derive once from the model
 
     def routes(self) -> list[Route]:
         return list(self.root.walk())

@@ -13,6 +13,15 @@ or a bare list of cases. A case:
       inhibited: false                            # optional (default false when `firing` is given)
       at: "2026-11-23T03:00:00Z"                  # optional: the instant for time intervals
       muted: true                                 # optional: every terminal route muted or inactive at `at`
+      annotations: {summary: ..., runbook_url: ...}   # optional: the alert's annotations, for `rendered`
+      rendered:                                   # optional: what a receiver's integrations send, exactly
+        mlops-critical:
+          slack_configs[0].title: "[FIRING:1] ModelServerDown on model-server"
+          pagerduty_configs[0].description: ...
+
+`rendered` renders the notification of the group the alert is in (with the `firing` alerts Alertmanager
+would put in the same group), at `at` (also the alert's start), with the file's `external_url:`
+(default http://localhost:9093).
 """
 
 from __future__ import annotations
@@ -28,7 +37,8 @@ from obslint.durations import format_duration, parse_duration
 from obslint.yamlload import MapNode, Node, ScalarNode, SeqNode, to_python
 
 CASE_FIELDS = {"name", "labels", "receivers", "expect", "receiver", "group_by", "group_wait", "group_interval",
-               "repeat_interval", "firing", "inhibited", "at", "muted"}
+               "repeat_interval", "firing", "inhibited", "at", "muted", "annotations", "rendered"}
+FILE_FIELDS = ("tests", "config", "external_url")
 
 
 class TestFileError(ValueError):
@@ -50,6 +60,8 @@ class Case:
     inhibited: bool | None = None
     at: datetime | None = None
     muted: bool | None = None
+    annotations: dict[str, str] = field(default_factory=dict)
+    rendered: dict[str, dict[str, str]] | None = None  # receiver -> "slack_configs[0].title" -> text
 
 
 @dataclass
@@ -57,6 +69,7 @@ class TestFile:
     path: str
     cases: list[Case]
     config: str | None = None  # the config path the file names, relative to it
+    external_url: str | None = None
 
 
 def parse_instant(text: str) -> datetime:
@@ -96,17 +109,20 @@ def _strings(node: Node, what: str) -> list[str]:
 def read_cases(path: str, root: Node | None) -> TestFile:
     config = None
     cases_node = root
+    external_url = None
     if isinstance(root, MapNode):
-        unknown = [k for k in root.items if k[0].text not in ("tests", "config")]
+        unknown = [k for k in root.items if k[0].text not in FILE_FIELDS]
         if unknown:
-            raise TestFileError(f"unknown key {unknown[0][0].text!r} (a test file has `tests:` and `config:`)",
-                                unknown[0][0].line, unknown[0][0].column)
+            raise TestFileError(f"unknown key {unknown[0][0].text!r} (a test file has `tests:`, `config:` and "
+                                f"`external_url:`)", unknown[0][0].line, unknown[0][0].column)
         if isinstance(root.get("config"), ScalarNode):
             config = root.get("config").as_str()
+        if isinstance(root.get("external_url"), ScalarNode):
+            external_url = root.get("external_url").as_str()
         cases_node = root.get("tests")
     if not isinstance(cases_node, SeqNode):
         raise TestFileError("a routing test file is a list of cases, or a mapping with `tests:`", *_pos(cases_node))
-    return TestFile(path, [_case(item, i) for i, item in enumerate(cases_node.items)], config)
+    return TestFile(path, [_case(item, i) for i, item in enumerate(cases_node.items)], config, external_url)
 
 
 def _case(node: Node, index: int) -> Case:
@@ -158,7 +174,15 @@ def _case(node: Node, index: int) -> Case:
                                 *_pos(at)) from None
     if case.muted is not None and case.at is None:
         raise TestFileError(f"{name}: muted needs an instant (`at:`)", node.line, node.column)
-    if not given and case.group_by is None and not case.timers and case.inhibited is None and case.muted is None:
+    if node.get("annotations") is not None:
+        case.annotations = _labels(node.get("annotations"), f"{name}: annotations")
+    rendered = node.get("rendered")
+    if rendered is not None:
+        if not isinstance(rendered, MapNode):
+            raise TestFileError(f"{name}: rendered must map receivers to fields and their texts", *_pos(rendered))
+        case.rendered = {k.text: _labels(v, f"{name}: rendered.{k.text}") for k, v in rendered.items}
+    if not given and case.group_by is None and not case.timers and case.inhibited is None and case.muted is None \
+            and case.rendered is None:
         raise TestFileError(f"{name}: the case expects nothing (give receivers, expect or receiver, ...)",
                             node.line, node.column)
     return case
@@ -170,13 +194,17 @@ class CaseResult:
     result: router.RouteResult
     failures: list[str]
     tree: list[tuple[Route, bool]]
+    notifications: list | None = None  # what its alert's groups send, when shown (route-test --render)
 
     @property
     def passed(self) -> bool:
         return not self.failures
 
 
-def run_case(config: AlertmanagerConfig, case: Case) -> CaseResult:
+def run_case(config: AlertmanagerConfig, case: Case, render=None, show: bool = False) -> CaseResult:
+    """Route the case's alert and compare with what it expects; `render` (a callable taking the case and
+    giving the notifications of its alert's groups) serves `rendered`, and with `show` the result keeps
+    the notifications."""
     result = router.route_alert(config, case.labels, case.firing or [], case.at)
     failures = []
     got = result.receivers
@@ -205,7 +233,39 @@ def run_case(config: AlertmanagerConfig, case: Case) -> CaseResult:
         if silent != case.muted:
             states = ", ".join(f"{r.path}: {_state(t)}" for r, t in zip(result.routes, result.times, strict=True))
             failures.append(f"muted: expected {str(case.muted).lower()}, got {str(silent).lower()} ({states})")
-    return CaseResult(case, result, failures, router.matched_tree(config.root, case.labels))
+    notifications = render(case) if render is not None and (show or case.rendered is not None) else None
+    if case.rendered is not None:
+        failures += _rendered_failures(case, notifications or [])
+    return CaseResult(case, result, failures, router.matched_tree(config.root, case.labels),
+                      notifications if show else None)
+
+
+def _rendered_failures(case: Case, notifications: list) -> list[str]:
+    import difflib
+
+    failures = []
+    for receiver, fields in case.rendered.items():
+        sent = [n for n in notifications if n.group.receiver == receiver]
+        if not sent:
+            failures.append(f"rendered: receiver {receiver} sends no notification for this alert")
+            continue
+        for key, expected in fields.items():
+            name, _, path = key.partition("].")
+            note = next((n for n in sent if n.name == name + "]"), None)
+            got = None if note is None else next((r for r in note.fields if r.field.path == path), None)
+            if got is None:
+                failures.append(f"rendered: {receiver} has no {key} (its fields: "
+                                f"{', '.join(n.name + '.' + r.field.path for n in sent for r in n.fields)})")
+            elif got.error is not None:
+                failures.append(f"rendered: {receiver} {key} fails to render: {got.error}")
+            elif got.value != expected:
+                message = f"rendered: {receiver} {key}: expected {expected!r}, got {got.value!r}"
+                if "\n" in expected or "\n" in got.value:
+                    diff = difflib.unified_diff(expected.splitlines(), got.value.splitlines(), "expected", "got",
+                                                lineterm="", n=1)
+                    message += "\n" + "\n".join("      " + line for line in diff)
+                failures.append(message)
+    return failures
 
 
 def _state(t: router.TimeState) -> str:
@@ -275,6 +335,48 @@ def load_alerts(text: str) -> list[dict[str, str]]:
     if not isinstance(data, list):
         raise TestFileError("the alerts file must be a list of label maps (or JSON lines)")
     return [_label_map(item, i) for i, item in enumerate(data)]
+
+
+def load_alert_inputs(text: str):
+    """A batch of alerts with what a notification shows of them: each a label map, or an object as the
+    Alertmanager API takes it (labels, annotations, startsAt, endsAt, generatorURL)."""
+    import json
+
+    from obslint.alertmanager.notifications import AlertInput
+
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            items = [json.loads(line) for line in stripped.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise TestFileError(f"not JSON lines: {exc.msg}", exc.lineno, exc.colno) from None
+    elif not stripped:
+        items = []
+    else:
+        try:
+            documents = yamlload.load_documents(text, 5_000_000)
+        except yamlload.YamlError as exc:
+            raise TestFileError(exc.message, exc.line, exc.column) from None
+        items = to_python(documents[0].root) if documents else None
+        if not isinstance(items, list):
+            raise TestFileError("the alerts file must be a list of label maps (or JSON lines)")
+    out = []
+    for i, item in enumerate(items):
+        labels = _label_map(item, i)
+        extra = item if isinstance(item, dict) and isinstance(item.get("labels"), dict) else {}
+        annotations = extra.get("annotations") or {}
+        if not isinstance(annotations, dict):
+            raise TestFileError(f"alert {i + 1}: annotations must be a mapping")
+        times = {}
+        for key in ("startsAt", "endsAt"):
+            if extra.get(key):
+                try:
+                    times[key] = parse_instant(str(extra[key]))
+                except ValueError:
+                    raise TestFileError(f"alert {i + 1}: {key} is not an RFC 3339 time") from None
+        out.append(AlertInput(labels, {str(k): "" if v is None else str(v) for k, v in annotations.items()},
+                              times.get("startsAt"), times.get("endsAt"), str(extra.get("generatorURL") or "")))
+    return out
 
 
 def _label_map(item, index: int) -> dict[str, str]:

@@ -11,7 +11,8 @@ matters, a bad and a good example) beside the code that reports it.
     dashboard_lint D001-D019  dashboards
     unittest_lint  T001-T005  promtool unit-test files that prove nothing
     cross          X001-X006  rules, routing and dashboards together
-    catalog_lint   X007-X009  queries against the metric catalog
+    catalog_lint   X007-X013  queries against the metric catalog (metrics.yaml, instrumentation code, scrape
+                              jobs), and the instrumentation declarations it is read from
 
 `base` defines a check and how it reports; `registry` lists them all.
 """

@@ -437,7 +437,9 @@ class RateInterval(DashboardCheck):
 
 @register
 class CounterWithoutRate(DashboardCheck):
-    """Finds a counter (a `_total` series) shown raw, not inside a range function such as rate() or increase().
+    """Finds a counter shown raw, not inside a range function such as rate() or increase(). A counter is a
+    `_total` series, or, in a project with a metric catalog, a series the catalog types as one (a Gauge
+    named `_total` is not).
 
     Why: a raw counter only ever grows and resets on restarts; its value is meaningless on a graph
     (dashboard-linter's target-counter-agg-rule).
@@ -1084,7 +1086,7 @@ def _promql(expr: str, pointer: str, label: str, add, config: Config):
                 and type(node.args[0]).__name__ == "MatrixSelector" and node.args[0].range != macros.RATE_INTERVAL:
             add(RateInterval, pointer, f"{label}: {node.func.name}() over a fixed range; use `[$__rate_interval]` so "
                                        "the range follows the scrape interval and the zoom")
-    for node in raw_counters(parsed.nodes):
+    for node in raw_counters(parsed.nodes, config.catalog_types):
         add(CounterWithoutRate, pointer, f"{label}: the counter `{node.name}` is shown raw; wrap it in rate() or "
                                          "increase()")
     return parsed

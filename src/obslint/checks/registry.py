@@ -25,6 +25,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "rule_deps": ("project",),
     "amtool": (),
     "am_lint": ("alertmanager",),
+    "am_templates": ("alertmanager", "project"),
     "dashboard_lint": ("dashboard", "dashboards"),
     "unittest_lint": ("rule-test-file",),
     "cross": ("project",),

@@ -241,7 +241,9 @@ class HistogramQuantileWithoutLe(Check):
 @register
 class RateOfNonCounter(Check):
     """Finds rate(), irate() or increase() over a series that is not a counter by its name (counters end in
-    `_total`, `_count`, `_sum` or `_bucket`; `policy.counters` lists others).
+    `_total`, `_count`, `_sum` or `_bucket`; `policy.counters` lists others). A series the project's metric
+    catalog knows is judged by its type instead: here when files are checked one by one (a pre-commit
+    hook), by function-of-wrong-type (X009) when the project is checked whole.
 
     Why: on a gauge these functions treat every decrease as a counter reset and report nonsense; use
     delta() or deriv().
@@ -272,8 +274,9 @@ class RateOfNonCounter(Check):
 
 @register
 class CounterUsedRaw(Check):
-    """Finds a counter (a `_total` series) used without a range function such as rate() or increase()
-    (absent(), count() and timestamp() are fine).
+    """Finds a counter (a `_total` series, or, in a project with a metric catalog, a series the catalog types
+    as a counter; a Gauge named `_total` is none) used without a range function such as rate() or
+    increase() (absent(), count() and timestamp() are fine).
 
     Why: a counter's value only grows and drops on restarts, so thresholds and sums over it are
     meaningless.
@@ -915,7 +918,17 @@ def _call_smells(rule: Rule, node, collector: Collector, policy: Policy) -> None
                  f"{fn}() over [{format_duration(int(seconds * 1000))}], less than two scrape "
                  f"intervals of {interval} ({said}): it often holds fewer than two samples and returns nothing")
     name = selector.name
-    if fn in COUNTER_FUNCTIONS and name and ":" not in name and not _is_counter(name, policy):
+    if fn not in COUNTER_FUNCTIONS or not name or ":" in name:
+        return
+    # a series the metric catalog types is judged by its type, not by its name: by the catalog's checks
+    # (X009) when the project is checked whole, else here
+    known = collector.config.catalog_types.get(name)
+    if known == "counter" or (known is not None and collector.config.catalog_checked):
+        return
+    if known == "gauge":
+        _at_expr(rule, collector, RateOfNonCounter,
+                 f"{fn}() over `{name}`, a gauge in the metric catalog; use delta() or deriv()")
+    elif not _is_counter(name, policy):
         _at_expr(rule, collector, RateOfNonCounter,
                  f"{fn}() over `{name}`, which is not a counter by its name (counters end "
                  "in _total, _count, _sum or _bucket); for a gauge use delta() or deriv()")
@@ -939,7 +952,7 @@ def _selector_smells(rule: Rule, node, collector: Collector) -> None:
 
 
 def _raw_counters(rule: Rule, collector: Collector) -> None:
-    for node in raw_counters(rule.parsed.nodes):
+    for node in raw_counters(rule.parsed.nodes, collector.config.catalog_types):
         if rule.kind == "record" and rule.parsed.ast is node:
             continue  # a recording rule that only renames the counter (compatibility rules) keeps it a counter
         _at_expr(rule, collector, CounterUsedRaw, f"`{node.name}`, a counter by its name (_total), is used raw: a "

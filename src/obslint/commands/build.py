@@ -124,9 +124,10 @@ def build(config: Config) -> BuildResult:
     from obslint import yamlload
     from obslint.core.paths import display_path
     from obslint.engine.discover import discover
-    from obslint.engine.lint import lint_dashboard_files, lint_paths
+    from obslint.engine.lint import lint_dashboard_files, lint_paths, with_catalog_types
 
     result = BuildResult()
+    config = with_catalog_types(config)  # a Gauge named `_total` is no counter when the catalog says so
     targets = discover([config.root], config, by_content=False)
     rule_paths = [t.path for t in targets if t.kind == "rules"]
     dashboard_paths = [t.path for t in targets if t.kind == "dashboards"]

@@ -32,8 +32,13 @@ def load_model(path: Path, config: Config) -> AlertmanagerConfig:
     """The validated model, or RouteTestError with the validation errors (with positions)."""
     if not path.is_file():
         raise RouteTestError(f"{display_path(path, config.display_root)}: no such file")
+    from obslint.checks.am_templates import SEND_TIME
+
     model, findings = load_alertmanager(path, config)
-    errors = [f for f in findings if f.severity == Severity.ERROR]
+    # a receiver field that fails only when Alertmanager sends does not stop the config from loading: a
+    # preview (--render) shows what the failure sends
+    send_time = {check.code for check in SEND_TIME}
+    errors = [f for f in findings if f.severity == Severity.ERROR and f.code not in send_time]
     if errors or model is None:
         raise RouteTestError(f"{display_path(path, config.display_root)}: the Alertmanager config is invalid", errors)
     return model
@@ -102,8 +107,9 @@ class TestRun:
         return sum(r.passed for _, results in self.files for r in results)
 
 
-def run_test_files(paths: list[Path], config: Config, config_path: Path | None) -> TestRun:
-    """Run every case of every file; a file may name its config (`config:`), else `config_path`."""
+def run_test_files(paths: list[Path], config: Config, config_path: Path | None, render: bool = False) -> TestRun:
+    """Run every case of every file; a file may name its config (`config:`), else `config_path`; with
+    `render`, each result keeps the notifications its alert causes."""
     run = TestRun()
     models: dict[Path, AlertmanagerConfig] = {}
     all_results: list[CaseResult] = []
@@ -126,10 +132,12 @@ def run_test_files(paths: list[Path], config: Config, config_path: Path | None) 
             models[target] = load_model(target, config)
         model = models[target]
         main_model = main_model or model
+        renderer = _case_renderer(model, target, tests.external_url) \
+            if render or any(case.rendered is not None for case in tests.cases) else None
         results = []
         for case in tests.cases:
             started = time.perf_counter()
-            results.append(run_case(model, case))
+            results.append(run_case(model, case, renderer, render))
             run.seconds[id(results[-1])] = time.perf_counter() - started
         run.files.append((shown, results))
         if model is main_model:
@@ -137,6 +145,22 @@ def run_test_files(paths: list[Path], config: Config, config_path: Path | None) 
     if main_model is not None:
         run.coverage = coverage(main_model, all_results)
     return run
+
+
+def _case_renderer(model: AlertmanagerConfig, config_path: Path, external_url: str | None):
+    """What renders a routing test case's notifications: its alert (with its annotations) and the firing
+    alerts, grouped and rendered as Alertmanager would; the groups the case's alert is in."""
+    from obslint.alertmanager.notifications import AlertInput, config_files, preview
+
+    files = config_files(model, str(config_path))
+
+    def render(case) -> list:
+        alert = AlertInput(case.labels, case.annotations, case.at)
+        others = [AlertInput(labels, {}, case.at) for labels in case.firing or [] if labels != case.labels]
+        notes = preview(model, files, [alert, *others], at=case.at, external_url=external_url or DEFAULT_EXTERNAL_URL)
+        return [n for n in notes if any(a is alert for a in n.group.alerts)]
+
+    return render
 
 
 def at_instant(text: str | None) -> datetime | None:
@@ -184,9 +208,13 @@ def project_test_files(config: Config) -> list[Path]:
     return [t.path for t in discover([config.root], config, by_content=False) if t.kind == "route-tests"]
 
 
+DEFAULT_EXTERNAL_URL = "http://localhost:9093"
+
+
 def cli_route(config_path: Path | None, label_args: list[str], config: Config, *, tree: bool = False,
               verify: str | None = None, at: str | None = None, firing: list[str] = (),
-              alerts_file: Path | None = None, fmt: str = "text", write=None) -> int:
+              alerts_file: Path | None = None, fmt: str = "text", write=None, render: bool = False,
+              annotations: list[str] = (), external_url: str | None = None) -> int:
     write = write or _stdout
     if config_path is None:
         raise RouteTestError("no Alertmanager config: give --config FILE")
@@ -194,14 +222,17 @@ def cli_route(config_path: Path | None, label_args: list[str], config: Config, *
     instant = at_instant(at)
     firing_alerts = parse_firing(list(firing), config)
     if alerts_file is not None:
-        from obslint.alertmanager.routetests import load_alerts
+        from obslint.alertmanager.routetests import load_alert_inputs
 
         try:
-            alerts = load_alerts(alerts_file.read_text(encoding="utf-8"))
+            inputs = load_alert_inputs(alerts_file.read_text(encoding="utf-8"))
         except (OSError, UnicodeError) as exc:
             raise RouteTestError(f"{alerts_file}: cannot read: {exc}") from None
         except TestFileError as exc:
             raise RouteTestError(f"{alerts_file}:{exc.line}:{exc.column}: {exc.message}") from None
+        if render:
+            return _render(model, config_path, inputs, firing_alerts, instant, external_url, fmt, write)
+        alerts = [a.labels for a in inputs]
         results = route_batch(model, alerts, firing_alerts, instant)
         if fmt == "json":
             write(json.dumps([r.to_json() for r in results], indent=None, separators=(",", ":")) + "\n")
@@ -211,6 +242,11 @@ def cli_route(config_path: Path | None, label_args: list[str], config: Config, *
                      + (" (inhibited)" if r.inhibitions else "")) + "\n")
         return 0
     labels = parse_labels(label_args, config)
+    if render:
+        from obslint.alertmanager.notifications import AlertInput
+
+        alert = AlertInput(labels, parse_annotations(annotations), instant)
+        return _render(model, config_path, [alert], firing_alerts, instant, external_url, fmt, write)
     result = router.route_alert(model, labels, firing_alerts, instant)
     line = ",".join(result.receivers)
     if fmt == "json":
@@ -230,6 +266,32 @@ def cli_route(config_path: Path | None, label_args: list[str], config: Config, *
     return 0
 
 
+def parse_annotations(values) -> dict[str, str]:
+    """`--annotation key=value` arguments."""
+    out = {}
+    for value in values:
+        key, eq, text = value.partition("=")
+        if not eq or not key:
+            raise RouteTestError(f"--annotation {value!r}: expected key=value")
+        out[key] = text
+    return out
+
+
+def _render(model: AlertmanagerConfig, config_path: Path, alerts: list, firing: list[dict[str, str]],
+            at: datetime | None, external_url: str | None, fmt: str, write) -> int:
+    """Print the notifications the alerts cause, as Alertmanager would send them; 1 when one fails."""
+    from obslint.alertmanager.notifications import config_files, preview
+    from obslint.output.previews import previews_json, previews_text
+
+    files = config_files(model, str(config_path))
+    if not files.loads:
+        raise RouteTestError(f"{display_path(config_path)}: Alertmanager cannot load its templates: "
+                             + "; ".join(p.message for p in files.problems if p.kind != "no-match"))
+    notes = preview(model, files, alerts, firing, at, external_url or DEFAULT_EXTERNAL_URL)
+    write(previews_json(notes) if fmt == "json" else previews_text(notes))
+    return 1 if any(r.error for n in notes for r in n.fields) else 0
+
+
 def route_batch(model: AlertmanagerConfig, alerts: list[dict[str, str]], firing: list[dict[str, str]] = (),
                 at: datetime | None = None) -> list[router.RouteResult]:
     at = at or datetime.now().astimezone()
@@ -237,11 +299,12 @@ def route_batch(model: AlertmanagerConfig, alerts: list[dict[str, str]], firing:
 
 
 def cli_run_tests(paths: list[Path], config: Config, config_path: Path | None, fmt: str = "text",
-                  junit: Path | None = None, fail_under: float | None = None, write=None) -> int:
+                  junit: Path | None = None, fail_under: float | None = None, write=None,
+                  render: bool = False) -> int:
     write = write or _stdout
     if not paths:
         raise RouteTestError("no routing test files (give TESTS.yaml, or put them in alertmanager/tests/)")
-    run = run_test_files(paths, config, config_path)
+    run = run_test_files(paths, config, config_path, render)
     if junit is not None:
         from obslint.core.fileio import write_atomic
 
@@ -254,6 +317,9 @@ def cli_run_tests(paths: list[Path], config: Config, config_path: Path | None, f
         return 2
     if run.failed:
         return 1
+    if any(r.error for _, results in run.files for case in results for n in case.notifications or ()
+           for r in n.fields):
+        return 1  # --render: a notification fails to render
     if fail_under is not None and run.coverage is not None and run.coverage.percent < fail_under:
         write((f"coverage {run.coverage.percent:.1f}% is under --fail-under {fail_under:g}%") + "\n")
         return 1

@@ -28,6 +28,7 @@ class Alert:
     static: dict[str, str]  # labels with known values (alertname included)
     dynamic: LabelSet  # labels the query may set (any value)
     templated: frozenset[str] = frozenset()  # rule labels whose value is a template (any value)
+    annotations: frozenset[str] = frozenset()  # the names of the rule's annotations
 
     def may_have(self, label: str) -> bool:
         return label in self.static or label in self.templated or self.dynamic.can_have(label)
@@ -123,5 +124,5 @@ def alerts_of(facts, config: Config) -> list[Alert]:
         static["alertname"] = fact.name
         templated = frozenset(k for k, v in fact.labels if "{{" in v)
         found.append(Alert(fact.name, fact.path, fact.source, fact.line, fact.column, static,
-                           output or LabelSet(frozenset(), True), templated))
+                           output or LabelSet(frozenset(), True), templated, frozenset(fact.annotations)))
     return found

@@ -14,7 +14,7 @@ class Project:
     facts: list = field(default_factory=list)  # obslint.rules.facts.RuleFact of every rule
     dashboards: list = field(default_factory=list)  # obslint.dashboards.model.Dashboard, compiled
     alertmanager: tuple | None = None  # (shown path, file, AlertmanagerConfig) of the project's config
-    catalog: dict | None = None  # obslint.crossref.catalog.Metric by name, when the project has a catalog
+    catalog: object = None  # obslint.crossref.catalog.Catalog, when the project has one
 
     @functools.cached_property
     def _alerts(self) -> list:

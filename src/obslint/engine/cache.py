@@ -26,7 +26,7 @@ from pathlib import Path
 
 from obslint.config import Config
 
-FORMAT = 3  # 3: findings with their subject; 2: JSON entries (1 was pickle)
+FORMAT = 4  # 4: rule facts with annotation names; 3: findings with their subject; 2: JSON entries (1 was pickle)
 
 
 def directory() -> Path:
@@ -129,7 +129,7 @@ class FileCache:
 # --- entries as JSON, and back with every type checked ------------------------------------------------
 
 _FACT_FIELDS = ("path", "source", "kind", "name", "group", "index", "line", "column", "expr_line", "expr_column",
-                "reads", "expr", "labels")
+                "reads", "expr", "labels", "annotations")
 
 
 def _finding_row(finding) -> list:
@@ -152,6 +152,7 @@ def _fact_row(fact) -> dict:
     row = {name: getattr(fact, name) for name in _FACT_FIELDS}
     row["reads"] = sorted(fact.reads)
     row["labels"] = [list(pair) for pair in fact.labels]
+    row["annotations"] = list(fact.annotations)
     return row
 
 
@@ -164,13 +165,14 @@ def _facts(rows) -> list:
             raise ValueError("not a rule fact")
         _expect(str, row["path"], row["source"], row["kind"], row["name"], row["group"], row["expr"])
         _expect(int, row["index"], row["line"], row["column"], row["expr_line"], row["expr_column"])
-        _expect(list, row["reads"], row["labels"])
-        _expect(str, *row["reads"])
+        _expect(list, row["reads"], row["labels"], row["annotations"])
+        _expect(str, *row["reads"], *row["annotations"])
         labels = tuple(tuple(pair) for pair in row["labels"])
         if not all(len(pair) == 2 for pair in labels):
             raise ValueError("not a label pair")
         _expect(str, *(value for pair in labels for value in pair))
-        out.append(RuleFact(**{**row, "reads": frozenset(row["reads"]), "labels": labels}))
+        out.append(RuleFact(**{**row, "reads": frozenset(row["reads"]), "labels": labels,
+                               "annotations": tuple(row["annotations"])}))
     return out
 
 

@@ -305,6 +305,15 @@ def _starts_like_json(path: Path) -> bool:
         return False
 
 
+def source_files(directory: Path, suffixes: tuple[str, ...], config: Config) -> list[Path]:
+    """The files of `directory` (recursively) whose names end in `suffixes`, as the walk leaves them (not
+    in hidden, ignored, excluded or dependency folders); never run. What the metric catalog reads:
+    instrumentation code, Prometheus configs."""
+    if not directory.is_dir():
+        return []
+    return sorted(path for path, _ in walk(directory, config) if path.name.endswith(suffixes))
+
+
 def kind_by_name(path: Path, by_content: bool = True) -> str:
     if path.suffix == ".py":
         return "dashboards"

@@ -12,14 +12,14 @@ metric catalog, each loaded once) goes to the "project" passes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from obslint.config import Config
 from obslint.core.collector import Collector, Collectors
 from obslint.core.findings import Finding, Severity, sort_findings
-from obslint.core.paths import display_path
-from obslint.engine.discover import Target, discover
+from obslint.core.paths import InputError, display_path
+from obslint.engine.discover import YAML_SUFFIXES, Target, discover
 
 # The parsers and checks are imported where they are used: a run whose files all come from the cache
 # (obslint.engine.cache) starts without them.
@@ -164,6 +164,8 @@ def _lint_part(part, target: Target, config: Config, collector: Collector, facts
         if model is not None:
             run_passes("alertmanager", model, collector)
             outcome.alertmanagers.append(model)
+            if _reads_other_files(model):
+                return False
     elif part.kind == classify.DASHBOARD:
         outcome.dashboards.append((target.path, _read_dashboard(part)))
         return False
@@ -340,6 +342,17 @@ def _lint_alertmanager(roots: list, collector: Collector):
     return model
 
 
+def _reads_other_files(model) -> bool:
+    """Whether a config's findings depend on more than its own bytes: its `templates:` files, or default
+    templates that were not found (they may be installed later)."""
+    if model is None:
+        return False
+    from obslint.alertmanager.notifications import config_templates
+
+    files = model.cache.get("template-files")
+    return bool(config_templates(model)) or (files is not None and not files.defaults_found)
+
+
 def load_alertmanager(path: Path, config: Config):
     """(the validated model or None, the findings of loading and linting it) of one Alertmanager config."""
     from obslint.checks import files
@@ -411,7 +424,10 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
 
     skipped: list[Skipped] = []
     targets = discover(paths, config, skipped)
-    whole = any(not t.explicit for t in targets)  # a directory was given: the whole project
+    # a directory was given (or the walk found the files): the whole project
+    whole = any(path.is_dir() for path in paths) or any(not t.explicit for t in targets)
+    catalog = project_catalog(paths, config) if whole else None
+    config = with_catalog_types(config, catalog)
     dashboard_targets = [t for t in targets if t.kind == "dashboards"]
     # the project's Alertmanager config (in its alertmanager/ folder) serves the checks across files
     am_targets = [t for t in targets if "alertmanager" in (t.kind, t.place)] if whole else []
@@ -437,7 +453,7 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
     if am_models:
         project.alertmanager = am_models[0]
     if whole:
-        project.catalog = _catalog(paths, config)
+        project.catalog = catalog
         collectors = Collectors(config)
         run_passes("project", project, collectors)
         findings += collectors.findings()
@@ -454,13 +470,91 @@ def _project_alertmanager(target: Target, config: Config, outcome: Outcome):
     return (outcome.alertmanagers[0] if len(outcome.alertmanagers) == 1 else None), findings
 
 
-def _catalog(paths: list[Path], config: Config):
-    """The metric catalog of the project (`catalog` under a checked directory, else under the root)."""
-    from obslint.crossref.catalog import load
+def with_catalog_types(config: Config, catalog=None) -> Config:
+    """`config` with the types of the project's metric catalog, which the checks that tell counters by
+    their names defer to: `catalog`'s, else, for files named one by one (a pre-commit hook), the catalog
+    of the project root when the configuration names its sources (`instrumentation`, a `catalog` file)."""
+    checked = catalog is not None  # the project is checked whole: the catalog's checks run
+    if catalog is None and (config.instrumentation or (config.root / config.catalog).is_file()):
+        catalog = project_catalog([config.root], config)
+    if catalog is None:
+        return config
+    return replace(config, catalog_types=catalog.types(), catalog_checked=checked)
 
-    candidates = [d / config.catalog for d in paths if d.is_dir()] + [config.root / config.catalog]
+
+def project_catalog(paths: list[Path], config: Config):
+    """The metric catalog of the project (obslint.crossref.catalog): the `catalog` file under a checked
+    directory, else under the root; the prometheus_client declarations of its Python; the scrape jobs of
+    its Prometheus configs. None when it has none of them."""
+    from obslint.crossref.catalog import build, load
+    from obslint.crossref.instrumentation import declarations
+
+    directories = [d for d in paths if d.is_dir()] or [config.root]
+    candidates = [d / config.catalog for d in directories] + [config.root / config.catalog]
     found = next((c for c in candidates if c.is_file()), None)
-    return load(found) if found is not None else None
+    listed = load(found) if found is not None else None
+    declared, _ = declarations(_catalog_files(directories, config.instrumentation, (".py",), config),
+                               directories, config.max_file_size)
+    scrape = _scrape_jobs(_catalog_files(directories, config.scrape_configs, YAML_SUFFIXES, config), config)
+    if listed is None and not declared and not scrape.known:
+        return None
+    catalog = build(listed, declared, lambda path: display_path(Path(path), config.display_root))
+    catalog.scrape = scrape
+    return catalog
+
+
+TEST_FOLDERS = frozenset({"test", "tests", "testing"})
+
+
+def _catalog_files(directories: list[Path], places: tuple[str, ...], suffixes: tuple[str, ...],
+                   config: Config) -> list[Path]:
+    """The files the catalog reads: under `places` (relative to the project root) when the configuration
+    names them, else under the checked directories; tests left out (what a test declares or scrapes is
+    not deployed)."""
+    from obslint.engine.discover import source_files
+
+    found: list[Path] = []
+    for base in [config.root / place for place in places] or directories:
+        if places and not base.exists():
+            raise InputError(f"{base}: no such file or directory (instrumentation or scrape-configs in "
+                             f"{config.source or 'the configuration'})")
+        if base.is_file():
+            found.append(base)
+            continue
+        for path in source_files(base, suffixes, config):
+            parts = path.relative_to(base).parts
+            if any(p in TEST_FOLDERS for p in parts[:-1]) or _is_test_file(parts[-1]):
+                continue
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def _is_test_file(name: str) -> bool:
+    return name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name == "conftest.py"
+
+
+SCRAPE_WORDS = ("scrape_configs", "ScrapeConfigs", "ServiceMonitor", "PodMonitor", "kind: Probe", "ScrapeConfig")
+
+
+def _scrape_jobs(files: list[Path], config: Config):
+    """The scrape jobs of the Prometheus configs among `files` (obslint.crossref.scrape); files that do
+    not parse are left to the checks that read them."""
+    from obslint import yamlload
+    from obslint.crossref.scrape import ScrapeJobs, jobs_of
+
+    found = ScrapeJobs()
+    for path in files:
+        try:
+            text = yamlload.read_file(path, config.max_file_size)
+            if not any(word in text for word in SCRAPE_WORDS):
+                continue
+            documents = yamlload.load_documents(text, config.max_yaml_nodes)
+        except yamlload.YamlError:
+            continue
+        for document in documents:
+            if document.root is not None:
+                found = found.merge(jobs_of(document.root, display_path(path, config.display_root)))
+    return found
 
 
 def _lint_files(targets: list[Target], config: Config, jobs: int | None, cache: bool = False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from obslint.output.previews import previews_text
 from obslint.ruletests.coverage import AlertCoverage
 from obslint.ruletests.promtool import FileResult, _items, counts
 
@@ -16,12 +17,14 @@ def routing_report_text(run, show_coverage: bool = True) -> str:
         for r in results:
             if r.passed:
                 out.append(f"PASS {path}:{r.case.line} {r.case.name}")
-                continue
-            out.append(f"FAIL {path}:{r.case.line} {r.case.name}")
-            out.extend(f"    {failure}" for failure in r.failures)
-            out.append(f"    labels: {json.dumps(r.case.labels, sort_keys=True)}")
-            out.append("    path:   " + " -> ".join(
-                f"{route.label} [{route.path}, line {route.line}]" for route, _ in r.tree))
+            else:
+                out.append(f"FAIL {path}:{r.case.line} {r.case.name}")
+                out.extend(f"    {failure}" for failure in r.failures)
+                out.append(f"    labels: {json.dumps(r.case.labels, sort_keys=True)}")
+                out.append("    path:   " + " -> ".join(
+                    f"{route.label} [{route.path}, line {route.line}]" for route, _ in r.tree))
+            if r.notifications is not None:
+                out.extend("    " + line for line in previews_text(r.notifications).splitlines())
     for message in run.errors.values():
         out.append(f"ERROR {message}")
     out.append(f"{run.passed} passed, {run.failed} failed")
@@ -40,7 +43,9 @@ def routing_report_json(run) -> str:
     return json.dumps({
         "passed": run.passed, "failed": run.failed,
         "files": [{"file": path, "cases": [{"name": r.case.name, "line": r.case.line, "passed": r.passed,
-                                            "failures": r.failures, "receivers": r.result.receivers}
+                                            "failures": r.failures, "receivers": r.result.receivers,
+                                            **({"notifications": [n.to_json() for n in r.notifications]}
+                                               if r.notifications is not None else {})}
                                            for r in results]} for path, results in run.files],
         "errors": run.errors,
         "coverage": run.coverage.to_json() if run.coverage is not None else None,

@@ -1,6 +1,7 @@
 """Counters whose value an expression uses raw: a counter only grows (and drops on restarts), so its value
 means something only through rate(), increase() and the like. Rules (R114) and dashboard queries (D010)
-ask the same question here."""
+ask the same question here. A series is a counter by its type when the project's metric catalog knows it
+(`types`: name -> "counter" or "gauge"; a Gauge named `_total` is no counter), else by its name."""
 
 from __future__ import annotations
 
@@ -16,14 +17,20 @@ def is_counter_name(name: str) -> bool:
     return name.endswith("_total") and ":" not in name
 
 
-def raw_counters(nodes: list) -> list:
-    """The VectorSelector nodes of counters (by name) among `nodes` (a parsed expression's, root first)
-    whose values the expression uses raw: not under a range (`rate(x_total[5m])`), a subquery, nor a
-    function or aggregation that counts series (`count(x_total)`)."""
+def is_counter(name: str, types=None) -> bool:
+    """A counter by its type in `types` (the metric catalog's), else by its name."""
+    known = types.get(name) if types else None
+    return known == "counter" if known is not None else is_counter_name(name)
+
+
+def raw_counters(nodes: list, types=None) -> list:
+    """The VectorSelector nodes of counters among `nodes` (a parsed expression's, root first) whose values
+    the expression uses raw: not under a range (`rate(x_total[5m])`), a subquery, nor a function or
+    aggregation that counts series (`count(x_total)`). A counter by its type in `types`, else its name."""
     parents = None
     found = []
     for node in nodes:
-        if type(node).__name__ != "VectorSelector" or not node.name or not is_counter_name(node.name):
+        if type(node).__name__ != "VectorSelector" or not node.name or not is_counter(node.name, types):
             continue
         if parents is None:
             parents = {id(child): parent for parent in nodes for child in children(parent)}

@@ -28,6 +28,7 @@ class RuleFact:
     reads: frozenset[str]
     expr: str = ""
     labels: tuple[tuple[str, str], ...] = ()  # the rule's own labels
+    annotations: tuple[str, ...] = ()  # the names of its annotations (alerting rules)
 
 
 def series_read(parsed) -> frozenset[str]:
@@ -54,5 +55,5 @@ def facts_of(rule_file, source: Path) -> list[RuleFact]:
             expr_line, expr_column = rule.expr_position(None)
             facts.append(RuleFact(rule_file.path, str(source), rule.kind, rule.name, group.name, i, name_node.line,
                                   name_node.column, expr_line, expr_column, series_read(rule.parsed),
-                                  rule.expr, tuple(sorted(rule.labels.items()))))
+                                  rule.expr, tuple(sorted(rule.labels.items())), tuple(sorted(rule.annotations))))
     return facts
