@@ -650,9 +650,8 @@ def start(binary: Path, config: Path, tmp: Path):
     """An Alertmanager server on 127.0.0.1 with `config` and its storage in `tmp`, ready: (process,
     base URL). The caller stops it (helpers.stop)."""
     import subprocess
-    import time
-    import urllib.request
 
+    from am_servers import wait_ready
     from helpers import free_port, stop
 
     port = free_port()
@@ -660,17 +659,12 @@ def start(binary: Path, config: Path, tmp: Path):
                              f"--storage.path={tmp / 'data'}", "--cluster.listen-address="],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"alertmanager exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if urllib.request.urlopen(base + "/-/ready", timeout=1).status == 200:
-                return proc, base
-        except OSError:
-            time.sleep(0.1)
-    stop(proc)
-    raise AssertionError("alertmanager did not become ready in 15 s")
+    try:
+        wait_ready(base, proc)
+    except AssertionError:
+        stop(proc)
+        raise
+    return proc, base
 
 
 def served(base: str, with_route_labels: bool):
