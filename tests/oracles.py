@@ -136,3 +136,52 @@ def promtool_expr_verdicts(promtool: str, exprs: list[str], workdir: Path) -> di
         paths.append(path)
     verdicts = promtool_verdicts(promtool, paths)
     return {expr: verdicts[path][0] for expr, path in zip(exprs, paths, strict=True)}
+
+
+# --- Alertmanager: its module source (config/testdata, config tests) and amtool check-config in batches
+
+def go_module_cache() -> list[Path]:
+    roots = [Path(os.environ["GOMODCACHE"])] if os.environ.get("GOMODCACHE") else []
+    roots += [Path(p) / "pkg" / "mod" for p in os.environ.get("GOPATH", "").split(os.pathsep) if p]
+    return roots + [Path.home() / "go" / "pkg" / "mod"]
+
+
+def alertmanager_source(version: str) -> Path | None:
+    """The Go module source of Alertmanager `version` ("0.28.1"), as `go mod download` leaves it."""
+    for root in go_module_cache():
+        path = root / "github.com" / "prometheus" / f"alertmanager@v{version.split('+')[0]}"
+        if (path / "config").is_dir():
+            return path
+    return None
+
+
+_CHECKING = re.compile(r"Checking '([^']*)'")
+
+
+def amtool_check_configs(amtool: str | Path, paths: list[Path], features: tuple[str, ...] = (),
+                         timeout: float = 120) -> dict[Path, tuple[bool, str]]:
+    """`amtool check-config` on many files in as few runs as possible: {path: (valid, what amtool said)}.
+    A file that makes amtool crash (a Go panic) is invalid; the run goes on with the files after it."""
+    flags = [f"--enable-feature={','.join(features)}"] if features else []
+    verdicts: dict[Path, tuple[bool, str]] = {}
+    pending = list(paths)
+    while pending:
+        proc = subprocess.run([str(amtool), *flags, "check-config", *map(str, pending)], capture_output=True,
+                              text=True, timeout=timeout)
+        out = proc.stdout
+        marks = [(m.start(), Path(m.group(1))) for m in _CHECKING.finditer(out)]
+        done = 0
+        for i, (start, path) in enumerate(marks):
+            end = marks[i + 1][0] if i + 1 < len(marks) else len(out)
+            section = out[start:end]
+            if "  SUCCESS" in section.split("Found:")[0] and "  FAILED" not in section:
+                verdicts[path] = (True, "SUCCESS")
+            elif "  FAILED" in section:
+                verdicts[path] = (False, section[section.index("  FAILED"):].split("\n")[0].strip())
+            else:  # cut short: this file made amtool crash
+                verdicts[path] = (False, "crash: " + (proc.stderr.strip().splitlines() or ["?"])[0])
+            done = i + 1
+        if done == 0:
+            raise AssertionError(f"amtool check-config gave no verdict: {proc.stdout[-500:]} {proc.stderr[-500:]}")
+        pending = pending[done:]
+    return verdicts

@@ -203,6 +203,7 @@ class Config:
     promql_max_nesting: int = 1500
     policy: Policy = field(default_factory=Policy)
     dashboard_schema_version: int = 39
+    metricsql_datasources: frozenset[str] = frozenset()  # dashboard datasources that are VictoriaMetrics
     build_out: str = "build"
     folder_annotation: str = "grafana_folder"  # the Grafana sidecar's folderAnnotation
     default_folder: str = ""  # for dashboards not in a subdirectory of dashboards_py/ ("" = no annotation)
@@ -303,6 +304,7 @@ def from_mapping(data: dict, root: Path, source: str | None = None) -> Config:
         scrape_configs=tuple(str(p) for p in data.get("scrape-configs") or ()),
         cross_paging_receivers=tuple(str(p) for p in paging),
         dashboard_schema_version=schema_version,
+        metricsql_datasources=frozenset(str(n) for n in data.get("metricsql-datasources") or ()),
         build_out=str(build.get("out", "build")),
         folder_annotation=str(build.get("folder-annotation", "grafana_folder")),
         default_folder=str(build.get("default-folder", "")),

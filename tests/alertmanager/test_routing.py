@@ -178,3 +178,18 @@ def test_config_in_a_secret_and_in_helm_values_with_positions(tmp_path):
 
 
 # --- obslint fix ------------------------------------------------------------------------------------
+
+
+def test_route_labels_merge_down_the_tree_and_show_in_route_test_json():
+    """Route labels (0.34+): a child's own over its parent's, as dispatch merges them (compared with
+    the real 0.35 server in test_e2e_grouping_versions.py)."""
+    text = ("route:\n  receiver: r\n  labels: {tier: '1', owner: sre}\n  routes:\n"
+            "    - receiver: r\n      matchers: [a=1]\n      labels: {owner: ml}\n    - receiver: r\n"
+            "receivers: [{name: r}]\n")
+    model = _model(text, version=(0, 35))
+    first, second = model.root.routes
+    assert (first.labels, second.labels) == ({"tier": "1", "owner": "ml"}, {"tier": "1", "owner": "sre"})
+    [route] = router.route_alert(model, {"a": "1"}).to_json()["routes"]
+    assert route["route_labels"] == {"tier": "1", "owner": "ml"}
+    assert "route_labels" not in router.route_alert(_model("route: {receiver: r}\nreceivers: [{name: r}]\n",
+                                                           version=(0, 35)), {}).to_json()["routes"][0]

@@ -94,3 +94,20 @@ def test_parallel_and_serial_linting_give_the_same_findings(corpus):
     assert len(lint._chunks(list(enumerate(lint.discover(paths, V2))), 2)) > 2  # large enough to split
     assert lint_paths(paths, V2, jobs=2) == serial
     assert any(f.severity == Severity.ERROR for f in serial)
+
+
+def test_braces_in_a_recording_rule_name_are_refused_from_3_2(tmp_path, each_promtool):
+    """promtool 3.2 and later refuse `{` and `}` in `record` (3.0 and 3.1 take any UTF-8 name, 2.x only
+    the legacy ones): obslint's verdict is the oracle's at each target."""
+    from obslint.config import parse_version
+
+    version = parse_version(each_promtool.version)
+    text = 'groups:\n  - name: g\n    rules:\n      - record: job:up{env="prod"}\n        expr: "1"\n'
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    ours = not validation_errors(lint_paths([path], Config(prometheus_version=version, disable=OWN_RULE_CHECKS)))
+    theirs, stderr = promtool_verdicts(str(each_promtool.path), [path])[path]
+    assert ours == theirs, (each_promtool.version, stderr)
+    for target, accepted in (((2, 53), False), ((3, 1), True), ((3, 2), False), ((3, 16), False)):
+        found = lint_paths([path], Config(prometheus_version=target, disable=OWN_RULE_CHECKS))
+        assert ("R009" not in {f.code for f in errors(found)}) is accepted, target

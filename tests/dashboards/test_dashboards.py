@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from helpers import GOOD_DASHBOARD, dashboard_project
@@ -156,9 +157,9 @@ def test_a_copy_of_a_dashboard_in_another_file_is_not_a_duplicate(tmp_path):
     assert [(f.code, f.severity.name) for f in findings if f.code in ("D015", "D016")] == [("D016", "WARNING")] * 2
     (tmp_path / "configs/other.json").write_text(json.dumps(dict(doc, uid="other")))
     findings = lint_paths([tmp_path], Config(root=tmp_path))
-    [duplicate] = [f for f in findings if f.code == "D015"]
-    assert {duplicate.path.rsplit("/", 1)[-1], duplicate.message.rsplit("/", 1)[-1].split(":")[0]} == {
-        "stats.json", "other.json"}  # the two in one folder, not the ConfigMap's copy
+    [duplicate] = [f for f in findings if f.code == "D015"]  # one of the two in configs/ names the other
+    assert {Path(duplicate.path).name, duplicate.message.split(" in ")[-1].split(":")[0].rsplit("/", 1)[-1]} == \
+        {"other.json", "stats.json"}
     # in another folder (another Grafana folder, or another deployment altogether) the title may repeat
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "configs/other.json").rename(tmp_path / "elsewhere/other.json")
@@ -183,3 +184,28 @@ def test_a_variable_in_a_label_value_always_parses(name, form):
     expr = 'sum(rate(http_requests_total{job=~"%s"}[$__rate_interval]))' % (form % name)
     assert parse_expr(macros.substitute(expr)).ok
     assert macros.references(expr) == [name, "__rate_interval"]
+
+
+def test_the_users_own_packages_above_the_file_are_importable(tmp_path):
+    # google/grr: monitoring/grafana/grr_grafanalib_dashboards/legacy_setup/dashboards_to_generate/*.py import
+    # grr_grafanalib_dashboards.util, a package two folders up (installed by its setup.py)
+    package = tmp_path / "monitoring" / "boards"
+    (package / "setup" / "generate").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "util.py").write_text("TITLE = 'From the package'\n", encoding="utf-8")
+    board = package / "setup" / "generate" / "workers.dashboard.py"
+    board.write_text("from grafanalib.core import Dashboard\nfrom boards.util import TITLE\n\n"
+                     "dashboard = Dashboard(title=TITLE, uid='w')\n", encoding="utf-8")
+    loaded = load_file(board)
+    assert loaded.error is None and loaded.dashboards[0].title == "From the package"
+    assert "boards" not in sys.modules and "boards.util" not in sys.modules  # fresh for the next file
+
+
+def test_what_grafanalib_itself_refuses_names_the_grafanalib_that_ran(tmp_path):
+    board = tmp_path / "alerts.py"  # grafanalib 0.7 refuses an alert condition's Target without a refId
+    board.write_text("from grafanalib.core import AlertCondition, Target\n\n"
+                     "condition = AlertCondition(target=Target(expr='up'))\n", encoding="utf-8")
+    loaded = load_file(board)
+    assert loaded.error.line == 3 and "(in grafanalib 0." in loaded.error.message
+    board.write_text("raise ValueError('mine')\n", encoding="utf-8")
+    assert "grafanalib" not in load_file(board).error.message

@@ -54,3 +54,40 @@ def test_obslint_check_with_flags_agrees_with_promtool_with_flags(target, tmp_pa
         ours = [5 + 2 * i not in refused_lines for i in range(len(exprs))]  # rule i's expr: line 5 + 2i
         theirs = [ok for ok, _ in promtool_verdicts(promtool, exprs, tmp_path, features)]
         assert dict(zip(exprs, ours, strict=True)) == dict(zip(exprs, theirs, strict=True)), sorted(features)
+
+
+def test_every_reader_of_promql_gets_the_flags(tmp_path, monkeypatch):
+    """Dashboards' queries, unit-test expressions and test coverage parse PromQL with the configured
+    `enable-features` too, as rule files do: a flagged function is refused without its flag, read with it."""
+    import json
+
+    from obslint.ruletests.coverage import alert_coverage
+    from obslint.ruletests.model import read_test_file
+
+    flagged = frozenset({versions.EXPERIMENTAL_FUNCTIONS})
+    dashboard = tmp_path / "d.json"
+    dashboard.write_text(json.dumps({"title": "D", "uid": "d", "schemaVersion": 39, "panels": [
+        {"type": "timeseries", "title": "P", "id": 1, "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0},
+         "targets": [{"refId": "A", "expr": "mad_over_time(up[5m])"}]}]}), encoding="utf-8")
+    for features, refused in ((frozenset(), True), (flagged, False)):
+        findings = lint_paths([dashboard], Config(prometheus_version=(3, 16), enable_features=features))
+        assert ("D008" in {f.code for f in findings}) is refused
+
+    # an expression test after its series end warns only when the expression reads series (it must parse),
+    # read as the promtool that runs the tests (a 3.16 one here)
+    from obslint.ruletests import promtool
+
+    monkeypatch.setattr(promtool, "installed_version", lambda: (3, 16))
+    (tmp_path / "rules.yml").write_text(rule_file(["recorded_series_total"]), encoding="utf-8")
+    test_file = tmp_path / "t.yml"
+    test_file.write_text("rule_files: [rules.yml]\ntests:\n  - interval: 1m\n    input_series:\n"
+                         "      - series: 'up'\n        values: '1x5'\n    promql_expr_test:\n"
+                         "      - expr: mad_over_time(up[5m])\n        eval_time: 1h\n        exp_samples: []\n",
+                         encoding="utf-8")
+    for features, warned in ((frozenset(), False), (flagged, True)):
+        findings = lint_paths([test_file], Config(prometheus_version=(3, 16), enable_features=features))
+        assert ("T003" in {f.code for f in findings}) is warned
+
+    tests = [read_test_file(test_file)]
+    assert alert_coverage(tests, [], ["up"], (3, 16)).recording_tested == set()
+    assert alert_coverage(tests, [], ["up"], (3, 16), flagged).recording_tested == {"up"}

@@ -163,10 +163,7 @@ def test_corpus_rule_files_get_promtools_verdict(target):
 # Rule files on which obslint and promtool differ for a reason outside PromQL (the rule-file format,
 # rulefiles.py), with the first release they differ in. The test above fails when one is fixed (and
 # when another appears): remove the entry then.
-RULEFMT_GAPS = {
-    # promtool 3.2 and later refuse `{` and `}` in a recording rule's name; obslint accepts them
-    "prometheus-rulefmt-testdata/invalid_record_name.bad.yaml": (3, 2),
-}
+RULEFMT_GAPS: dict[str, tuple[int, int]] = {}
 
 
 def test_every_oracle_is_there_in_ci():

@@ -39,6 +39,8 @@ class Route:
     repeat_interval_ms: int = DEFAULT_REPEAT_INTERVAL_MS
     mute_time_intervals: list[str] = field(default_factory=list)  # own only: never inherited
     active_time_intervals: list[str] = field(default_factory=list)
+    # route labels (0.34+): the parent's, then this route's own over them; values may be templates
+    labels: dict[str, str] = field(default_factory=dict)
     routes: list[Route] = field(default_factory=list)
     own: dict[str, Node] = field(default_factory=dict)  # the keys this route sets itself
     deprecated: list[ScalarNode] = field(default_factory=list)  # match / match_re keys

@@ -148,6 +148,7 @@ class RouteResult:
                 "repeat_interval": format_duration(r.repeat_interval_ms),
                 "mute_time_intervals": r.mute_time_intervals, "active_time_intervals": r.active_time_intervals,
                 "muted": t.muted, "muted_by": t.muted_by, "active": t.active,
+                **({"route_labels": r.labels} if r.labels else {}),  # 0.34+; values may be templates
             } for r, t in zip(self.routes, self.times, strict=True)],
             "inhibited": bool(self.inhibitions),
             "inhibited_by": [{"rule": rule.title, "line": rule.node.line, "source": source}

@@ -54,7 +54,9 @@ class Spec:
             return False
         if self.weekdays is not None:
             weekday = (day.weekday() + 1) % 7  # Python: monday = 0; Go: sunday = 0
-            if not any(b <= weekday <= e for b, e in self.weekdays):
+            # a range that wraps (friday:monday, 0.35) holds the days from its start to saturday and from
+            # sunday to its end
+            if not any(b <= weekday <= e if b <= e else weekday >= b or weekday <= e for b, e in self.weekdays):
                 return False
         if self.years is not None and not any(b <= day.year <= e for b, e in self.years):
             return False
@@ -116,13 +118,17 @@ def _go_atoi(text: str) -> int:
     return int(text)
 
 
-def parse_weekdays(text: str) -> tuple[int, int]:
+WEEKDAY_WRAP_SINCE = (0, 35)  # before, a range's start must not come after its end
+MONTH_RANGE_CHECKED_SINCE = (0, 35)  # before, a month number outside 1..12 loads (and matches nothing)
+
+
+def parse_weekdays(text: str, version: tuple[int, int] = WEEKDAY_WRAP_SINCE) -> tuple[int, int]:
     def member(s: str) -> int:
         if s not in WEEKDAYS:
             raise IntervalError(f"{s} is not a valid weekday")
         return WEEKDAYS[s]
     b, e = _range(text, member)
-    if b > e:
+    if b > e and version < WEEKDAY_WRAP_SINCE:
         raise IntervalError("start day cannot be before end day")
     return b, e
 
@@ -139,7 +145,7 @@ def parse_days_of_month(text: str) -> tuple[int, int]:
     return b, e
 
 
-def parse_months(text: str) -> tuple[int, int]:
+def parse_months(text: str, version: tuple[int, int] = MONTH_RANGE_CHECKED_SINCE) -> tuple[int, int]:
     def member(s: str) -> int:
         if s in MONTHS:
             return MONTHS[s]
@@ -148,6 +154,10 @@ def parse_months(text: str) -> tuple[int, int]:
         except IntervalError:
             raise IntervalError(f"{s} is not a valid month") from None
     b, e = _range(text, member)
+    if version >= MONTH_RANGE_CHECKED_SINCE:
+        for month in (b, e):
+            if not 1 <= month <= 12:
+                raise IntervalError(f"{month} is not a valid month: out of range")
     if b > e:
         raise IntervalError(f"end month {MONTH_NAMES.get(e, '')} is before start month {MONTH_NAMES.get(b, '')}")
     return b, e

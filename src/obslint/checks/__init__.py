@@ -7,7 +7,7 @@ matters, a bad and a good example) beside the code that reports it.
     rule_lint      R101-R133  rules beyond promtool: templates, PromQL smells, policy
     rule_deps      R141-R143  recording rules across the rule set
     amtool         A001-A012  Alertmanager configs as amtool loads them (and builds the routing model)
-    am_lint        A101-A118  routing that loads but loses, duplicates or leaks alerts
+    am_lint        A101-A120  routing that loads but loses, duplicates or leaks alerts; migration across versions
     dashboard_lint D001-D019  dashboards
     unittest_lint  T001-T005  promtool unit-test files that prove nothing
     cross          X001-X006  rules, routing and dashboards together

@@ -373,7 +373,7 @@ def deprecated_match(config: AlertmanagerConfig, collector: Collector) -> None:
     owners = [*config.routes(), *config.inhibit_rules]
     for owner in owners:
         for key in owner.deprecated:
-            new = key.text.replace("match_re", "matchers").replace("match", "matchers")
+            new = re.sub(r"match(_re)?$", "matchers", key.text)  # source_match_re -> source_matchers
             collector.at(DeprecatedMatch, key, f"`{key.text}` is deprecated: use `{new}` with a list of matchers")
 
 
@@ -883,3 +883,116 @@ def matcher_parser_disagreement(config: AlertmanagerConfig, collector: Collector
                          f"`{entry.text}`: the classic and UTF-8 matcher parsers read it "
                          "differently")
 
+
+
+@register
+class DeprecatedMuteTimeIntervals(RoutingCheck):
+    """Finds the top-level `mute_time_intervals:` list, which Alertmanager 0.24 renamed `time_intervals:`
+    (the old name is read until 1.0, marked for removal).
+
+    Why: a rename that will become an unknown field, refusing the whole config, on the upgrade that
+    drops it. Both names hold the same intervals: rename the key (routes keep their
+    `mute_time_intervals:` lists, which are not deprecated).
+
+    Bad:
+    ```yaml
+    route:
+      receiver: default
+      routes:
+        - matchers: ['team="ml"']
+          receiver: default
+          mute_time_intervals: [nights]
+    receivers:
+      - name: default
+    mute_time_intervals:
+      - name: nights
+        time_intervals:
+          - times: [{start_time: "00:00", end_time: "06:00"}]
+    ```
+
+    Good:
+    ```yaml
+    route:
+      receiver: default
+      routes:
+        - matchers: ['team="ml"']
+          receiver: default
+          mute_time_intervals: [nights]
+    receivers:
+      - name: default
+    time_intervals:
+      - name: nights
+        time_intervals:
+          - times: [{start_time: "00:00", end_time: "06:00"}]
+    ```
+    """
+
+    code = "A119"
+    name = "deprecated-mute-time-intervals"
+
+
+@runs("alertmanager", DeprecatedMuteTimeIntervals)
+def deprecated_mute_time_intervals(config: AlertmanagerConfig, collector: Collector) -> None:
+    document = config.document
+    key = document.key_node("mute_time_intervals") if isinstance(document, MapNode) else None
+    if key is not None:
+        collector.at(DeprecatedMuteTimeIntervals, key, "top-level `mute_time_intervals` is deprecated (to be "
+                                                       "removed): rename it `time_intervals`")
+
+
+@register
+class EmptyGroupByChangesMeaning(RoutingCheck):
+    """Finds `group_by: []` on a route whose parent groups by labels: Alertmanager before 0.31 ignores
+    the empty list (the route groups as its parent does); 0.31 and later honour it and put all of the
+    route's alerts in one group.
+
+    Why: the same config groups, and so notifies, differently on either side of the upgrade: one
+    notification per group becomes one for everything, or the reverse. Say what you mean in a form
+    every version reads alike: drop `group_by` to inherit the parent's, or list the labels.
+
+    Bad:
+    ```yaml
+    route:
+      receiver: default
+      group_by: [alertname, cluster]
+      routes:
+        - matchers: ['team="ml"']
+          receiver: default
+          group_by: []
+    receivers:
+      - name: default
+    ```
+
+    Good:
+    ```yaml
+    route:
+      receiver: default
+      group_by: [alertname, cluster]
+      routes:
+        - matchers: ['team="ml"']
+          receiver: default
+          group_by: [alertname]
+    receivers:
+      - name: default
+    ```
+    """
+
+    code = "A120"
+    name = "empty-group-by-changes-meaning"
+
+
+@runs("alertmanager", EmptyGroupByChangesMeaning)
+def empty_group_by_changes_meaning(config: AlertmanagerConfig, collector: Collector) -> None:
+    from obslint.alertmanager.model import EMPTY_GROUP_BY_OVERRIDES_SINCE as SINCE
+    for route in config.routes():
+        node, parent = route.own.get("group_by"), route.parent
+        if not isinstance(node, SeqNode) or node.items or parent is None:
+            continue
+        if not parent.group_by and not parent.group_by_all:
+            continue
+        inherited = "['...'] (every label)" if parent.group_by_all else str(sorted(parent.group_by))
+        now = "inherits" if config.version < SINCE else "overrides"
+        collector.at(EmptyGroupByChangesMeaning, node,
+                     f"`group_by: []` on {route.path} {now} the parent's grouping at Alertmanager "
+                     f"{config.version[0]}.{config.version[1]}: before {SINCE[0]}.{SINCE[1]} the route groups by "
+                     f"{inherited}, from {SINCE[0]}.{SINCE[1]} all its alerts form one group")

@@ -7,10 +7,7 @@ and builds the route tree with its effective options (obslint.alertmanager.model
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
-from obslint.alertmanager import schema, timeintervals
+from obslint.alertmanager import schema, timeintervals, validate
 from obslint.alertmanager.documents import UnwrapError, find_config, unwrap
 from obslint.alertmanager.matchers import (
     EQ,
@@ -35,8 +32,8 @@ from obslint.core.collector import Collector
 from obslint.durations import parse_duration
 from obslint.yamlload import MapNode, Node, ScalarNode, SeqNode
 
-UTF8_LABEL_NAMES_SINCE = (0, 27)
-TEMPLATED_WEBHOOK_URL_SINCE = (0, 31)  # config.SecretTemplateURL
+UTF8_LABEL_NAMES_SINCE = (0, 27)  # group_by names: any UTF-8 unless in classic mode
+UTF8_EQUAL_SINCE = (0, 28)  # inhibit rules' equal names (0.27 still read them as legacy label names)
 
 
 class AlertmanagerCheck(Check):
@@ -177,7 +174,8 @@ class AmUndefinedReceiver(AlertmanagerCheck):
 
 @register
 class AmReceiverName(AlertmanagerCheck):
-    """Finds a receiver without a name, or two receivers with the same name.
+    """Finds a receiver without a name, two receivers with the same name, or (0.33) a receiver whose
+    `labels` set `name` to something else.
 
     Why: Alertmanager refuses the config (`notification config name "X" is not unique`).
 
@@ -205,7 +203,8 @@ class AmReceiverName(AlertmanagerCheck):
 
 @register
 class AmInvalidMatcher(AlertmanagerCheck):
-    """Finds a matcher the target Alertmanager's parser cannot read, and invalid label names in `match`.
+    """Finds a matcher the target Alertmanager's parser cannot read, and invalid label names in `match`
+    and in a route's `labels` (0.34).
 
     Why: Alertmanager refuses the config. Which strings parse depends on the version: up to 0.26 only
     the classic parser; from 0.27 the UTF-8 parser with a fallback to the classic one.
@@ -376,11 +375,14 @@ class AmTimeInterval(AlertmanagerCheck):
 
 @register
 class AmIntegration(AlertmanagerCheck):
-    """Finds an integration missing what it needs: a Slack config with no API URL (and no global one),
-    PagerDuty without a routing or service key, email without `to` or a smarthost, a webhook without
-    a URL, a secret set both inline and as a file, a URL without a scheme or host.
+    """Finds an integration the target Alertmanager refuses: one missing what it needs (a Slack config
+    with no API URL or app token, and no global one; PagerDuty without a routing or service key; email
+    without `to` or a smarthost; a webhook without a URL; Telegram without a chat), a secret set both
+    inline and as a file (there or in `global`), a value outside its choices (`parse_mode`,
+    `message_type`, responder types, `api_type`), a URL without an http(s) scheme or a host, an
+    address without a port, a null entry in an integration list.
 
-    Why: Alertmanager refuses the config, or (for integrations) would have nowhere to send.
+    Why: Alertmanager refuses the whole config, so a reload keeps the old one (or a fresh start fails).
 
     Bad:
     ```yaml
@@ -444,6 +446,46 @@ class AmInvalidEqual(AlertmanagerCheck):
     example_config = {"alertmanager_version": (0, 25)}
 
 
+@register
+class AmClientConfig(AlertmanagerCheck):
+    """Finds HTTP client settings the target Alertmanager refuses: in any `http_config` (global, each
+    integration's, the event recorder's webhooks), `basic_auth`, `authorization`, `oauth2`, `tls_config`,
+    proxy settings and `http_headers`; an SNS `sigv4` block; `tracing`; the event recorder's outputs.
+
+    Why: Alertmanager refuses the whole config: two credentials at once (`basic_auth` with a
+    `bearer_token`), a secret both inline and as a file, a client certificate without its key, a
+    `no_proxy` without a `proxy_url`, a TLS version that does not exist, a reserved header.
+
+    Bad:
+    ```yaml
+    route:
+      receiver: hook
+    receivers:
+      - name: hook
+        webhook_configs:
+          - url: https://hooks.example.com/alerts
+            http_config:
+              basic_auth: {username: alertmanager, password_file: /etc/alertmanager/hook-password}
+              bearer_token_file: /etc/alertmanager/hook-token
+    ```
+
+    Good:
+    ```yaml
+    route:
+      receiver: hook
+    receivers:
+      - name: hook
+        webhook_configs:
+          - url: https://hooks.example.com/alerts
+            http_config:
+              basic_auth: {username: alertmanager, password_file: /etc/alertmanager/hook-password}
+    ```
+    """
+
+    code = "A013"
+    name = "am-client-config"
+
+
 def load(roots: list, config, collector: Collector) -> AlertmanagerConfig | None:
     """The Alertmanager config of a file's documents (plain, Secret or Helm values), validated, or None."""
     node, wrapping = find_config(roots)
@@ -470,6 +512,14 @@ def load_found(node: Node | None, wrapping: str, config, collector: Collector) -
     return Decoder(collector, config.alertmanager_version, config.matcher_mode).load(collector.path, node)
 
 
+# what each kind of problem obslint.alertmanager.validate finds is reported as
+PROBLEM_CHECKS = {
+    validate.UNKNOWN: AmUnknownField, validate.TYPE: AmWrongType, validate.CRASH: AmWrongType,
+    validate.DURATION: AmInvalidDuration, validate.INTEGRATION: AmIntegration, validate.CLIENT: AmClientConfig,
+    validate.RECEIVER: AmReceiverName, validate.LABEL: AmInvalidMatcher,
+}
+
+
 class Decoder:
     """Decode and validate one config; report what Alertmanager refuses (A0xx), build the model."""
 
@@ -477,7 +527,10 @@ class Decoder:
         self.c = collector
         self.version = version
         self.mode = mode_for(version, mode)
-        self.utf8_names = version >= UTF8_LABEL_NAMES_SINCE and self.mode != "classic"
+        # which label names group_by (0.27) and inhibit rules' equal (0.28) accept besides the legacy ones
+        utf8 = self.mode != "classic"
+        self.utf8_group_by = utf8 and version >= UTF8_LABEL_NAMES_SINCE
+        self.utf8_equal = utf8 and version >= UTF8_EQUAL_SINCE
 
     # --- entry point ---------------------------------------------------------------------------------
 
@@ -488,10 +541,14 @@ class Decoder:
         if not isinstance(node, MapNode):
             self._type(node, "the Alertmanager config", "a mapping")
             return None
-        self._struct(node, "Config", "config")
+        checker = validate.Validator(self.version, self.mode)
+        checker.walk(node, "Config", "config")
+        checker.config_checks(node, lambda n: checker.status.get(id(n), True))
+        for problem in checker.problems:
+            self.c.at(PROBLEM_CHECKS[problem.kind], problem.node, problem.message)
         global_node = node.get("global") if isinstance(node.get("global"), MapNode) else None
         intervals = self._time_intervals(node)
-        receivers = self._receivers(node, global_node)
+        receivers = self._receivers(node)
         route_node = node.get("route")
         if route_node is None or (isinstance(route_node, ScalarNode) and route_node.is_null):
             self.c.at(AmRootRoute, node, "no routes provided (the config has no `route:`)")
@@ -505,89 +562,6 @@ class Decoder:
         config = AlertmanagerConfig(path, root, self.version, self.mode, receivers,
                                     self._inhibit_rules(node), intervals, global_node, node)
         return config
-
-    # --- strict decoding -----------------------------------------------------------------------------
-
-    def _struct(self, node: Node, struct: str, what: str) -> None:
-        """Unknown fields and wrong types anywhere below `node`, which should hold a `struct`."""
-        stack = [(node, struct, what)]
-        while stack:
-            node, struct, what = stack.pop()
-            if isinstance(node, ScalarNode) and node.is_null:
-                continue
-            if not isinstance(node, MapNode):
-                self._type(node, what, "a mapping")
-                continue
-            fields = schema.known_fields(struct, self.version)
-            for key, value in node.items:
-                kind = fields.get(key.text)
-                if kind is None:
-                    newer = key.text in schema.STRUCTS.get(struct, {})
-                    hint = (f" (Alertmanager {self.version[0]}.{self.version[1]} does not have it yet)"
-                            if newer else "")
-                    self.c.at(AmUnknownField, key, f"field {key.text} not found in {what}{hint}")
-                    continue
-                child = f"{what}.{key.text}"
-                if kind in schema.STRUCTS:
-                    stack.append((value, kind, child))
-                elif kind.startswith("["):
-                    if self._is_seq(value, child):
-                        stack.extend((item, kind[1:-1], f"{child}[{i}]") for i, item in enumerate(value.items))
-                elif (struct, key.text) == ("WebhookConfig", "url") and self.version >= TEMPLATED_WEBHOOK_URL_SINCE \
-                        and isinstance(value, ScalarNode) and "{{" in value.as_str():
-                    self._templated_url(value, child)
-                else:
-                    self._scalar_kind(value, kind, child)
-
-    def _scalar_kind(self, node: Node, kind: str, what: str) -> None:
-        if isinstance(node, ScalarNode) and node.is_null or kind == "any":
-            return
-        if kind in ("str", "url", "duration"):
-            if not isinstance(node, ScalarNode):
-                self._type(node, what, "a string")
-            elif kind == "duration" and parse_duration(node.text) is None:
-                self.c.at(AmInvalidDuration, node, f'{what}: not a valid duration string: "{node.text}"')
-            elif kind == "url":
-                problem = url_problem(node.text)
-                if problem:
-                    self.c.at(AmIntegration, node, f"{what}: {problem}")
-        elif kind == "bool":
-            if not isinstance(node, ScalarNode) or node.as_bool() is None:
-                self._type(node, what, "a boolean")
-        elif kind == "int":
-            if not isinstance(node, ScalarNode) or node.as_int() is None:
-                self._type(node, what, "an integer")
-        elif kind in ("strlist", "matchers", "labelnames"):
-            if self._is_seq(node, what):
-                for item in node.items:
-                    if not isinstance(item, ScalarNode):
-                        self._type(item, what + " entry", "a string")
-        elif kind in ("strmap", "regexmap"):
-            if not isinstance(node, MapNode):
-                self._type(node, what, "a mapping of strings")
-            else:
-                for _, value in node.items:
-                    if not isinstance(value, ScalarNode):
-                        self._type(value, what + " value", "a string")
-
-    def _templated_url(self, node: ScalarNode, what: str) -> None:
-        """A webhook URL with template syntax (0.31+): Alertmanager parses it with text/template and no
-        functions of its own (only Go's builtins), and checks it as a URL only once rendered."""
-        from obslint.gotemplate.execute import BUILTIN_NAMES
-        from obslint.gotemplate.parse import TemplateError, parse
-
-        try:
-            parse("", node.as_str(), BUILTIN_NAMES)
-        except TemplateError as exc:
-            line, column = node.position_of(exc.offset)
-            self.c.add(AmIntegration, line, column, f"{what}: invalid template syntax: {exc.message}")
-
-    def _is_seq(self, node: Node, what: str) -> bool:
-        if isinstance(node, SeqNode):
-            return True
-        if not (isinstance(node, ScalarNode) and node.is_null):
-            self._type(node, what, "a list")
-        return False
 
     def _type(self, node: Node, what: str, expected: str) -> None:
         got = {"scalar": "a string", "seq": "a list", "map": "a mapping"}[node.kind]
@@ -610,6 +584,9 @@ class Decoder:
                         sub = Route(child, route, route.indices + (i,))
                         route.routes.append(sub)
                         stack.append((sub, child))
+                    elif isinstance(child, ScalarNode) and child.is_null:  # checkReceiver dereferences it
+                        self.c.at(AmWrongType, child, f"a null route makes Alertmanager {self._v()} crash (nil "
+                                                      "pointer)")
         return root
 
     def _route_options(self, route: Route, node: MapNode) -> None:
@@ -620,7 +597,12 @@ class Decoder:
             route.group_wait_ms = parent.group_wait_ms
             route.group_interval_ms = parent.group_interval_ms
             route.repeat_interval_ms = parent.repeat_interval_ms
+            route.labels = parent.labels
         route.own = {k.text: v for k, v in node.items}
+        own_labels = node.get("labels")
+        if isinstance(own_labels, MapNode) and own_labels.items:
+            route.labels = {**route.labels, **{k.text: v.as_str() for k, v in own_labels.items
+                                               if isinstance(v, ScalarNode)}}
         receiver = _string(node.get("receiver"))
         if receiver:
             route.receiver = receiver
@@ -654,14 +636,16 @@ class Decoder:
             name = item.as_str()
             if name == "...":
                 wildcard = True
-            elif not self._label_name_ok(name):
+            elif not _label_name_ok(name, self.utf8_group_by):
                 self.c.at(AmInvalidGroupBy, item, f'invalid label name "{name}" in group_by list')
             elif name in labels:
                 self.c.at(AmInvalidGroupBy, item, f'duplicated label "{name}" in group_by')
             else:
                 labels.append(name)
         if wildcard and labels:
-            self.c.at(AmInvalidGroupBy, node, "cannot have wildcard group_by (`...`) and other labels at the same time")
+            other = "other other" if self.version < (0, 29) else "other"
+            self.c.at(AmInvalidGroupBy, node, f"cannot have wildcard group_by (`...`) and {other} labels at the "
+                                              "same time")
         if labels or (not wildcard and not node.items and self.version >= EMPTY_GROUP_BY_OVERRIDES_SINCE):
             route.group_by, route.group_by_all = frozenset(labels), False
         elif wildcard:
@@ -709,9 +693,6 @@ class Decoder:
             found.extend(parsed.matchers)
         return found
 
-    def _label_name_ok(self, name: str) -> bool:
-        return bool(name) if self.utf8_names else bool(LEGACY_LABEL_NAME.fullmatch(name))
-
     def _root_checks(self, root: Route, node: MapNode) -> None:
         if not _string(node.get("receiver")):
             self.c.at(AmRootRoute, node.key_node("receiver") or node, "root route must specify a default receiver")
@@ -736,12 +717,21 @@ class Decoder:
                     if isinstance(item, ScalarNode) and item.as_str() not in intervals:
                         self.c.at(AmTimeInterval, item, f'undefined time interval "{item.as_str()}" used in route')
 
-    def _receivers(self, node: MapNode, global_node: MapNode | None) -> dict[str, Receiver]:
+    def _receivers(self, node: MapNode) -> dict[str, Receiver]:
         receivers: dict[str, Receiver] = {}
         items = node.get("receivers")
         if not isinstance(items, SeqNode):
             return receivers
+        unnamed = 0
         for item in items.items:
+            if isinstance(item, ScalarNode) and item.is_null:
+                # Go decodes a null receiver to its zero value, named "" (0.25 holds pointers: a nil one crashes)
+                if self.version < (0, 26):
+                    self.c.at(AmWrongType, item, f"a null receiver makes Alertmanager {self._v()} crash (nil pointer)")
+                elif unnamed:
+                    self.c.at(AmReceiverName, item, 'notification config name "" is not unique')
+                unnamed += 1
+                continue
             if not isinstance(item, MapNode):
                 continue
             name = _string(item.get("name"))
@@ -756,80 +746,10 @@ class Decoder:
                 if schema.integration_struct(key.text) and isinstance(value, SeqNode):
                     receiver.integrations[key.text] = [v for v in value.items if isinstance(v, MapNode)]
             receivers[name] = receiver
-            for key, configs in receiver.integrations.items():
-                for config in configs:
-                    self._integration(key, config, global_node)
-        self._global_pairs(global_node)
         return receivers
 
-    def _global_pairs(self, g: MapNode | None) -> None:
-        if g is None:
-            return
-        for name in ("slack_api_url", "opsgenie_api_key", "victorops_api_key", "smtp_auth_password"):
-            if _string(g.get(name)) and _string(g.get(name + "_file")):
-                self.c.at(AmIntegration, g.key_node(name + "_file"),
-                          f"at most one of {name} & {name}_file must be configured")
-
-    def _integration(self, key: str, c: MapNode, g: MapNode | None) -> None:
-        """What Alertmanager's config loader requires of each integration (config.go, notifiers.go)."""
-        def has(name: str, where: MapNode | None = c) -> bool:
-            return where is not None and bool(_string(where.get(name)))
-
-        def need(ok: bool, message: str) -> None:
-            if not ok:
-                self.c.at(AmIntegration, c, f"{key}: {message}")
-
-        for name in schema.SECRET_FILE_TWINS.get(schema.integration_struct(key), ()):
-            if has(name) and has(name + "_file"):
-                self.c.at(AmIntegration, c.key_node(name + "_file"),
-                          f"{key}: at most one of {name} & {name}_file must be configured")
-        if key == "email_configs":
-            need(has("to"), "missing to address in email config")
-            need(has("smarthost") or has("smtp_smarthost", g), "no global SMTP smarthost set")
-            need(has("from") or has("smtp_from", g), "no global SMTP from set")
-            for k in ("smarthost",):
-                if has(k) and not re.fullmatch(r".*:[^:\]]+", _string(c.get(k))):
-                    self.c.at(AmIntegration, c.get(k), f'{key}: address "{_string(c.get(k))}": missing port in address')
-        elif key == "slack_configs":
-            need(has("api_url") or has("api_url_file") or has("slack_api_url", g) or has("slack_api_url_file", g),
-                 "no global Slack API URL set either inline or in a file")
-        elif key == "pagerduty_configs":
-            need(any(has(k) for k in ("routing_key", "service_key", "routing_key_file", "service_key_file")),
-                 "missing service or routing key in PagerDuty config")
-        elif key == "webhook_configs":
-            if self.version >= (0, 26):
-                need(has("url") or has("url_file"), "one of url or url_file must be configured")
-            else:
-                need(has("url"), "missing URL in webhook config")
-        elif key == "opsgenie_configs":
-            need(has("api_key") or has("api_key_file") or has("opsgenie_api_key", g) or
-                 has("opsgenie_api_key_file", g), "no global OpsGenie API Key set either inline or in a file")
-        elif key == "victorops_configs":
-            need(has("routing_key"), "missing Routing key in VictorOps config")
-            need(has("api_key") or has("api_key_file") or has("victorops_api_key", g) or
-                 has("victorops_api_key_file", g), "no global VictorOps API Key set")
-        elif key == "pushover_configs":
-            need(has("user_key") or has("user_key_file"), "missing user key in Pushover config")
-            need(has("token") or has("token_file"), "missing token in Pushover config")
-        elif key == "telegram_configs":
-            need(has("bot_token") or has("bot_token_file"), "missing bot_token on telegram_config")
-            need(has("chat_id") or has("chat_id_file"), "missing chat_id on telegram_config")
-        elif key == "discord_configs":
-            need(has("webhook_url") or has("webhook_url_file"), "no discord webhook URL provided")
-        elif key == "webex_configs":
-            need(has("room_id"), "missing room_id on webex_config")
-            http = c.get("http_config")
-            need(isinstance(http, MapNode) and http.get("authorization") is not None,
-                 "missing webex_configs.http_config.authorization")
-        elif key == "wechat_configs":
-            need(has("api_secret") or has("wechat_api_secret", g), "no global Wechat ApiSecret set")
-            need(has("corp_id") or has("wechat_api_corp_id", g), "no global Wechat CorpID set")
-        elif key == "sns_configs":
-            targets = sum(has(k) for k in ("target_arn", "topic_arn", "phone_number"))
-            need(targets == 1, "must provide either a Target ARN, Topic ARN, or Phone Number for SNS config")
-        elif key in ("msteams_configs", "msteamsv2_configs"):
-            need(has("webhook_url") or has("webhook_url_file"), "one of webhook_url or webhook_url_file must be "
-                                                                "configured")
+    def _v(self) -> str:
+        return "%d.%d" % self.version
 
     def _inhibit_rules(self, node: MapNode) -> list[InhibitRule]:
         rules = []
@@ -851,8 +771,8 @@ class Decoder:
                     if not isinstance(label, ScalarNode):
                         continue
                     name = label.as_str()
-                    if not self._label_name_ok(name):
-                        message = (f'"{name}" is not a valid label name' if self.version < (0, 27)
+                    if not _label_name_ok(name, self.utf8_equal):
+                        message = (f'"{name}" is not a valid label name' if self.version < UTF8_EQUAL_SINCE
                                    else f'invalid label name "{name}" in equal list')
                         self.c.at(AmInvalidEqual, label, message)
                     else:
@@ -867,6 +787,11 @@ class Decoder:
             if not isinstance(items, SeqNode):
                 continue
             for item in items.items:
+                if isinstance(item, ScalarNode) and item.is_null:  # the zero value: named "", never checked
+                    if "" in found:
+                        self.c.at(AmTimeInterval, item, f'{what} "" is not unique')
+                    found[""] = TimeInterval("", MapNode(item.line, item.column, item.tag))
+                    continue
                 if not isinstance(item, MapNode):
                     continue
                 name = _string(item.get("name"))
@@ -883,9 +808,14 @@ class Decoder:
         specs = []
         if not isinstance(node, SeqNode):
             return specs
-        parsers = {"weekdays": timeintervals.parse_weekdays, "days_of_month": timeintervals.parse_days_of_month,
-                   "months": timeintervals.parse_months, "years": timeintervals.parse_years}
+        version = self.version
+        parsers = {"weekdays": lambda text: timeintervals.parse_weekdays(text, version),
+                   "days_of_month": timeintervals.parse_days_of_month,
+                   "months": lambda text: timeintervals.parse_months(text, version), "years": timeintervals.parse_years}
         for item in node.items:
+            if isinstance(item, ScalarNode) and item.is_null:
+                specs.append(timeintervals.Spec())  # the zero value: every field omitted, always
+                continue
             if not isinstance(item, MapNode):
                 continue
             spec = timeintervals.Spec()
@@ -933,29 +863,7 @@ def _strings(node: Node | None) -> list[str]:
     return [item.as_str() for item in node.items if isinstance(item, ScalarNode)]
 
 
-def url_problem(text: str) -> str | None:
-    """Why Alertmanager's URL fields refuse this text (config.parseURL: Go's url.Parse, then an http(s)
-    scheme and a host), or None."""
-    try:
-        parts = urlsplit(text)
-    except ValueError as exc:
-        return f"parse {text!r}: {exc}"
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
-        return f"parse {text!r}: net/url: invalid control character in URL"
-    # url.Parse unescapes the path and the fragment: a % must start an escape there
-    for part in (parts.path, parts.fragment):
-        bad = _BAD_ESCAPE.search(part)
-        if bad:
-            return f"parse {text!r}: invalid URL escape {bad.group()!r}"
-    host = parts.netloc.rpartition("@")[2]
-    bad_host = next((c for c in host if not (c.isalnum() or c in "-._~!$&'()*+,;=:[]<>\"%")), None)
-    if bad_host is not None:
-        return f"parse {text!r}: invalid character {bad_host!r} in host name"
-    if parts.scheme not in ("http", "https"):
-        return f'unsupported scheme "{parts.scheme}" for URL'
-    if not parts.netloc:
-        return "missing host for URL"
-    return None
-
-
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2}).{0,2}", re.S)
+def _label_name_ok(name: str, utf8: bool) -> bool:
+    """A label name as the version's validation reads it: legacy `[a-zA-Z_][a-zA-Z0-9_]*`, or (UTF-8
+    label names) any non-empty string."""
+    return bool(name) if utf8 else bool(LEGACY_LABEL_NAME.fullmatch(name))

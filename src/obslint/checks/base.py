@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from obslint.core.findings import Severity
 
-KINDS = ("yaml", "rules", "rule-tests", "alertmanager", "dashboards", "cross")
+KINDS = ("yaml", "rules", "rule-tests", "alertmanager", "prometheus", "dashboards", "cross")
 # what a pass is called with: the artifact kinds the engine hands to passes
-ARTIFACTS = ("rule-file", "alertmanager", "dashboard", "dashboards", "rule-test-file", "project")
+ARTIFACTS = ("rule-file", "alertmanager", "prometheus-config", "dashboard", "dashboards", "rule-test-file",
+             "project")
 
 _REGISTRY: dict[str, type[Check]] = {}
 _BY_NAME: dict[str, type[Check]] = {}

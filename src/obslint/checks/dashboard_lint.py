@@ -14,8 +14,9 @@ from obslint.checks.base import Check, register, runs
 from obslint.config import Config
 from obslint.core.collector import Collector, Collectors
 from obslint.core.findings import Severity
-from obslint.dashboards import macros, schema
+from obslint.dashboards import macros, pysource, schema
 from obslint.dashboards.compiler import Compiled, iter_panels
+from obslint.dashboards.datasources import PROMQL, SPECIAL_UIDS, Languages
 from obslint.dashboards.model import (
     VARIABLE_FUNCTIONS,
     Dashboard,
@@ -87,11 +88,19 @@ class DashboardLoadError(DashboardCheck):
 
 @register
 class DashboardSchema(DashboardCheck):
-    """Finds what obslint's dashboard schema refuses: a panel without a type, gridPos out of bounds, an empty
-    refId, a threshold that is not a number, legacy `rows` at schemaVersion 16 or later, a variable type
-    Grafana does not know.
+    """Finds what breaks a dashboard in Grafana: a panel without a type, a panel of no height or width or
+    above the grid (rows apart: Grafana draws them across it), legacy `rows` at schemaVersion 16 or later
+    (Grafana lays rows out only below 16), a variable without a name or of a type Grafana does not know, a
+    variable refreshing on `true` at schemaVersion 12 or later, values of the wrong JSON type. A threshold
+    step without a colour, or after the base without a number, is a warning: the panel shows, but that step
+    has no colour of its own or never applies.
 
-    Why: Grafana loads such a dashboard half-broken (panels stacked at the top, queries not sent),
+    What Grafana fixes up by itself when it loads the dashboard (queries without a refId, no schemaVersion,
+    legacy rows below schemaVersion 16, datasources given by name, a base threshold step with a value, a
+    variable's `refresh: true` below schemaVersion 12) is
+    not this check's: see dashboard-migration (D020).
+
+    Why: Grafana loads such a dashboard half-broken (panels missing or piled up, queries not sent),
     without an error anyone sees.
 
     Bad:
@@ -133,8 +142,9 @@ class DashboardSchema(DashboardCheck):
 
 @register
 class DatasourceVariable(DashboardCheck):
-    """Finds a JSON dashboard without a `datasource` template variable (type datasource). Dashboards
-    obslint compiles from grafanalib get one whenever their panels use the default datasource.
+    """Finds a JSON dashboard without a `datasource` template variable (type datasource), unless none of its
+    queries is PromQL. Dashboards obslint compiles from grafanalib get one whenever their panels use the
+    default datasource.
 
     Why: without it every panel is tied to one Prometheus; the same dashboard cannot serve staging and
     production, and a renamed datasource breaks it (grafana dashboard-linter's template-datasource-rule).
@@ -351,6 +361,14 @@ class TargetPromql(DashboardCheck):
     """Finds a query whose PromQL does not parse once Grafana's variables and macros (`$__rate_interval`,
     `$__interval`, `$__range`, `${var}`, `${var:regex}`, `[[var]]`) are replaced by stand-ins.
 
+    Only queries that Grafana sends to a Prometheus datasource are PromQL: the query's own datasource,
+    else its panel's, read as Grafana reads it (a `{type, uid}` reference, a datasource name, a datasource
+    variable and the plugin it picks, an import input and its `pluginId`); when that does not say, the
+    query's fields do (`rawSql` is SQL; a LogQL pipeline such as `{job="x"} |= "error"` is Loki). Loki,
+    SQL, Tempo, Elasticsearch, VictoriaMetrics (MetricsQL: a datasource plugin or name that says
+    VictoriaMetrics) and other queries are not parsed as PromQL. In a JSON file the error is reported at
+    the line of the `expr` and the column inside it where the parser stopped.
+
     Why: Grafana shows the parse error only when someone opens the dashboard, typically during an incident.
 
     Bad:
@@ -484,8 +502,13 @@ class CounterWithoutRate(DashboardCheck):
 
 @register
 class VariableUndefined(DashboardCheck):
-    """Finds a `$variable` used in a query, title, datasource or link that the dashboard does not define
-    (Grafana's built-ins such as `$__rate_interval` are known).
+    """Finds a `$variable` used in a query, title, datasource or link that the dashboard does not define.
+    Grafana's built-ins (`$__rate_interval`, `${__from:date}`, `$__all`, `$timeFilter`, ...), import
+    placeholders declared in `__inputs` (`${DS_PROMETHEUS}`) and regex capture groups (`$1` in
+    label_replace()) are not variables the dashboard must define.
+
+    A panel or row repeated over a variable the dashboard does not define is a warning: Grafana shows it
+    once. Each variable is reported once per dashboard, at its first use, with the number of places.
 
     Why: Grafana sends `$job` to Prometheus literally; the panel shows no data.
 
@@ -530,7 +553,9 @@ class VariableUndefined(DashboardCheck):
 
 @register
 class VariableUnused(DashboardCheck):
-    """Finds a template variable nothing in the dashboard uses.
+    """Finds a template variable nothing in the dashboard uses: no query, title, link, repeat, text or other
+    variable refers to it. Ad hoc filters and group-by variables are not referred to by name: Grafana adds
+    them to every query of their datasource.
 
     Why: it costs a query on every load, and a picker that changes nothing misleads whoever uses it;
     often a query lost its `{job=~"$job"}` filter.
@@ -579,8 +604,10 @@ class VariableUnused(DashboardCheck):
 
 @register
 class VariableQuery(DashboardCheck):
-    """Finds a query variable whose query is not `label_values(...)`, `label_names(...)`, `metrics(...)` or
-    `query_result(...)` with valid PromQL and a valid label name.
+    """Finds a query variable of a Prometheus datasource whose query is not `label_values(...)`,
+    `label_names(...)`, `metrics(...)` or `query_result(...)` with valid PromQL and a valid label name, nor a
+    series selector (Grafana then lists the matching series). Variables of other datasources (Loki, SQL)
+    are not PromQL.
 
     Why: the variable gets no values, and every panel filtered by it shows no data.
 
@@ -627,7 +654,9 @@ class VariableQuery(DashboardCheck):
 
 @register
 class GridPosition(DashboardCheck):
-    """Finds panels that overlap, or that reach past the 24 grid columns (x + w > 24).
+    """Finds panels that reach past the 24 grid columns (x + w > 24: Grafana's grid moves the panel left
+    until it fits, and a panel wider than the grid to full width) or that overlap (Grafana moves the
+    later panel down, as generated dashboards that only order their panels expect).
 
     Why: Grafana moves such panels around on load, so the layout differs from the code and changes
     between Grafana versions.
@@ -671,17 +700,18 @@ class GridPosition(DashboardCheck):
 
     code = "D014"
     name = "grid-position"
+    severity = Severity.WARNING
 
 
 @register
 class DashboardDuplicate(DashboardCheck):
-    """Finds two dashboards of the project with the same uid, or the same title in one folder (Grafana wants
-    titles unique within a folder). A copy of one dashboard in another file (the same title and the same
-    uid, or no uid: a JSON file and the ConfigMap that embeds it, say) is the same dashboard shipped in two
-    forms, not a duplicate.
+    """Finds two dashboards of the project with the same uid, or with the same title in the same folder (the
+    same directory: dashboards of different folders may share a title). A copy of one dashboard in another
+    file (the same title and the same uid, or no uid: a JSON file and the ConfigMap that embeds it, say) is
+    the same dashboard shipped in two forms, not a duplicate.
 
     Why: Grafana's provisioning keeps one of them, flipping between the two on every reload
-    ("the same UID is used more than once").
+    ("the same UID is used more than once", "the same 'title' is used more than once").
 
     Bad:
     ```python
@@ -720,8 +750,8 @@ class DashboardDuplicate(DashboardCheck):
 
 @register
 class DashboardUid(DashboardCheck):
-    """Finds a dashboard without a uid (a warning: Grafana loads it), or with a uid longer than 40 characters
-    or with characters other than letters, digits, `-` and `_` (errors).
+    """Finds a dashboard without a uid (a warning: Grafana makes one up), or with a uid that is not a string,
+    is longer than 40 characters or has characters other than letters, digits, `-` and `_` (errors).
 
     Why: without a uid Grafana makes up a new one on every provisioning and links break; a longer one
     fails provisioning ("uid too long, max 40 characters").
@@ -907,10 +937,99 @@ class DashboardSize(DashboardCheck):
     severity = Severity.WARNING
 
 
+@register
+class DashboardMigration(DashboardCheck):
+    """Finds what Grafana fixes up by itself when it loads the dashboard: queries without a refId (Grafana
+    names them A, B, ...), no schemaVersion (every migration runs), legacy `rows` below schemaVersion 16
+    (laid out on the grid), datasources given by name (`"$datasource"`, `"Prometheus"`: resolved to
+    `{type, uid}` references), a threshold base step with a value (the first step always starts at
+    -Infinity), a variable's `refresh` true or false below schemaVersion 12 (made 1 or 0), a panel without
+    gridPos (the default size). One finding per kind and dashboard, where it
+    first occurs, with how many places have it.
+
+    Why: nothing breaks, but the dashboard Grafana shows is not the JSON in the repository: every load
+    migrates it again (provisioned dashboards are never saved back), and the first save from Grafana's UI
+    rewrites it whole, a large diff that hides the change someone meant to make.
+
+    Bad:
+    ```json
+    {"title": "API", "uid": "api", "schemaVersion": 14,
+     "templating": {"list": [{"name": "datasource", "type": "datasource", "query": "prometheus"}]},
+     "rows": [{"title": "Traffic", "height": "250px",
+               "panels": [{"type": "timeseries", "title": "Requests", "id": 1, "span": 6,
+                           "fieldConfig": {"defaults": {"unit": "reqps"}, "overrides": []},
+                           "datasource": "$datasource",
+                           "targets": [{"expr": "sum(rate(http_requests_total[$__rate_interval]))"}]}]}]}
+    ```
+
+    Good:
+    ```json
+    {"title": "API", "uid": "api", "schemaVersion": 39,
+     "templating": {"list": [{"name": "datasource", "type": "datasource", "query": "prometheus"}]},
+     "panels": [{"type": "timeseries", "title": "Requests", "id": 1,
+                 "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0},
+                 "fieldConfig": {"defaults": {"unit": "reqps"}, "overrides": []},
+                 "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                 "targets": [{"refId": "A", "expr": "sum(rate(http_requests_total[$__rate_interval]))"}]}]}
+    ```
+    """
+
+    code = "D020"
+    name = "dashboard-migration"
+    severity = Severity.INFO
+    example_filename = "dashboards_py/example.json"
+
+
+@register
+class DashboardForm(DashboardCheck):
+    """Finds a dashboard in a form obslint checks only in part: a Grafana v2 dashboard resource
+    (`apiVersion: dashboard.grafana.app/v2beta1`, `spec.elements` and `spec.layout`, as Grafana 12 and
+    later export dashboards). obslint reads its panels (type, title, unit, queries with their datasources,
+    repeat) and variables through the classic model and checks those; the layout and the rest of the v2
+    schema are not checked. Said once per dashboard. (A v1 resource, `dashboard.grafana.app/v1beta1`,
+    holds a classic dashboard in `spec` and is checked in full.)
+
+    Why: a report without findings on such a file must not claim more than was checked.
+
+    Bad:
+    ```json
+    {"apiVersion": "dashboard.grafana.app/v2beta1", "kind": "Dashboard", "metadata": {"name": "api"},
+     "spec": {"title": "API", "layout": {"kind": "GridLayout", "spec": {"items": []}},
+              "variables": [{"kind": "DatasourceVariable", "spec": {"name": "datasource", "pluginId": "prometheus"}}],
+              "elements": {"panel-1": {"kind": "Panel", "spec": {"id": 1, "title": "Requests",
+                  "vizConfig": {"kind": "VizConfig", "group": "timeseries", "version": "12.0.0",
+                                "spec": {"options": {},
+                                         "fieldConfig": {"defaults": {"unit": "reqps"}, "overrides": []}}},
+                  "data": {"kind": "QueryGroup", "spec": {"queries": [{"kind": "PanelQuery", "spec": {
+                      "refId": "A", "hidden": false,
+                      "query": {"kind": "DataQuery", "group": "prometheus", "version": "v0",
+                                "datasource": {"name": "${datasource}"},
+                                "spec": {"expr": "sum(rate(http_requests_total[$__rate_interval]))"}}}}]}}}}}}}
+    ```
+
+    Good:
+    ```json
+    {"apiVersion": "dashboard.grafana.app/v1beta1", "kind": "Dashboard", "metadata": {"name": "api"},
+     "spec": {"title": "API", "schemaVersion": 39,
+              "templating": {"list": [{"name": "datasource", "type": "datasource", "query": "prometheus"}]},
+              "panels": [{"type": "timeseries", "title": "Requests", "id": 1,
+                          "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0},
+                          "fieldConfig": {"defaults": {"unit": "reqps"}, "overrides": []},
+                          "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                          "targets": [{"refId": "A", "expr": "sum(rate(http_requests_total[$__rate_interval]))"}]}]}}
+    ```
+    """
+
+    code = "D021"
+    name = "dashboard-form"
+    severity = Severity.INFO
+    example_filename = "dashboards_py/example.json"
+
+
 # what the pass over each dashboard reports (D001 and D018 are reported when a dashboard is loaded)
 DASHBOARD_CHECKS = (DashboardSchema, DatasourceVariable, PanelDatasource, PanelTitle, PanelUnit, PanelNoTargets,
                     TargetPromql, RateInterval, CounterWithoutRate, VariableUndefined, VariableUnused, VariableQuery,
-                    GridPosition, DashboardUid, DeprecatedPanel, DashboardSize)
+                    GridPosition, DashboardUid, DeprecatedPanel, DashboardSize, DashboardMigration, DashboardForm)
 
 
 def load(path: Path, shown: str, config: Config, collector: Collector, outcome=None) -> list[Dashboard]:
@@ -960,40 +1079,115 @@ def lint(dashboard: Dashboard, collector: Collector) -> None:
     compiled = dashboard.compiled
     doc = compiled.doc
 
-    def add(code: str, pointer: str, message: str, severity=None) -> None:
+    def add(code, pointer: str, message: str, severity=None) -> None:
         collector.add(code, compiled.line_of(pointer), 1, message, severity, subject_of(doc, pointer))
 
-    for pointer, message in schema.problems(doc):
-        add(DashboardSchema, pointer, message)
+    for pointer, message in compiled.notes:
+        add(DashboardForm, pointer, message)
+    if compiled.form == "classic":
+        for pointer, message in schema.problems(doc):
+            add(DashboardSchema, pointer, message)
+        for pointer, message in schema.dead_steps(doc):  # the panel shows, without that colour
+            add(DashboardSchema, pointer, message, Severity.WARNING)
+        for pointer, message in schema.migrations(doc):
+            add(DashboardMigration, pointer, message)
     _uid(doc, add)
-    variables = {v.get("name"): v for v in (doc.get("templating") or {}).get("list") or []
-                 if isinstance(v, dict) and isinstance(v.get("name"), str)}
+    languages = Languages(doc, compiled.inputs, config.metricsql_datasources)
+    listed = [(i, v) for i, v in enumerate(_variables(doc)) if isinstance(v, dict) and isinstance(v.get("name"), str)]
+    variables = {v["name"]: v for _, v in reversed(listed)}  # the first of a name wins, as in Grafana
     datasource_vars = {n for n, v in variables.items() if v.get("type") == "datasource"}
-    if not datasource_vars:
+    queries = [languages.of_target(panel, t) for _, panel in iter_panels(doc) for t in panel.get("targets") or []
+               if isinstance(t, dict)]
+    if not datasource_vars and (not queries or PROMQL in queries):  # not for Elasticsearch-only dashboards
         add(DatasourceVariable, "", "the dashboard has no `datasource` variable (type datasource); its panels are tied "
                                     "to one Prometheus")
-    used: list[tuple[str, str]] = []  # (variable, pointer)
+    context = _Context(compiled, languages, datasource_vars, add, collector.add, config)
+    context.path = dashboard.path
     for pointer, panel in iter_panels(doc):
-        _panel(pointer, panel, datasource_vars, used, add, config)
-    for name, variable in variables.items():
-        pointer = f"/templating/list/{list(variables).index(name)}"
-        _variable(pointer, variable, used, add, config)
+        _panel(pointer, panel, context)
+    for i, variable in listed:
+        _variable(f"/templating/list/{i}", variable, context)
     for link in doc.get("links") or []:
         if isinstance(link, dict):
-            used.extend((ref, "/links") for field in ("url", "title") for ref in macros.references(link.get(field)))
-    used.extend((ref, "") for ref in macros.references(doc.get("title")))
-    referenced = set()
-    for name, pointer in used:
-        if name.startswith("__") or name in ("interval", "timeFilter"):
+            context.used.extend((ref, "/links") for field in ("url", "title")
+                                for ref in macros.references(_text(link.get(field))))
+    context.used.extend((ref, "") for ref in macros.references(_text(doc.get("title"))))
+    undefined: dict[tuple[str, bool], list[str]] = {}  # (name, in a repeat) -> pointers, in order
+    for name, pointer in context.used:
+        if not (macros.is_builtin(name) or name in variables or name in languages.inputs):
+            places = undefined.setdefault((name, pointer.endswith("/repeat")), [])
+            if pointer not in places:
+                places.append(pointer)
+    for (name, repeat), places in undefined.items():
+        more = " (here first, and in other places)" if len(places) > 1 else ""  # a count would change its fingerprint
+        if repeat:  # Grafana shows the panel once, unrepeated
+            add(VariableUndefined, places[0], f"the panel repeats over `{name}`{more} but the dashboard defines no "
+                                              f"variable `{name}`: Grafana shows it once", Severity.WARNING)
             continue
-        referenced.add(name)
-        if name not in variables:
-            add(VariableUndefined, pointer, f"`${name}` is used but the dashboard defines no variable `{name}`")
-    for i, name in enumerate(variables):
-        if name not in referenced:
+        add(VariableUndefined, places[0], f"`${name}` is used{more} but the dashboard defines no variable `{name}`"
+                                          + (" (nor an import input)" if name.startswith(("DS_", "VAR_")) else ""))
+    mentioned = _mentioned(doc)
+    for i, variable in listed:
+        name = variable["name"]
+        if variable.get("type") not in ("adhoc", "groupby") and name not in mentioned(variable):
             add(VariableUnused, f"/templating/list/{i}", f"the variable `{name}` is defined but nothing uses it")
-    _grid(doc, add)
+    if compiled.form == "classic":
+        _grid(doc, add)
     _size(doc, add)
+
+
+class _Context:
+    """What the checks of one dashboard share while its panels and variables are walked."""
+
+    def __init__(self, compiled: Compiled, languages: Languages, datasource_vars: set[str], add, add_at,
+                 config: Config):
+        self.compiled, self.languages, self.datasource_vars, self.config = compiled, languages, datasource_vars, config
+        self.add = add  # (check, JSON pointer, message[, severity])
+        self.add_at = add_at  # (check, line, column, message, severity, subject)
+        self.used: list[tuple[str, str]] = []  # (variable, pointer) where Grafana substitutes it
+        self.path: Path | None = None  # the dashboard's file
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _variables(doc: dict) -> list:
+    templating = doc.get("templating")
+    listed = templating.get("list") if isinstance(templating, dict) else None
+    return listed if isinstance(listed, list) else []
+
+
+def _names(value):
+    """The variables a JSON value refers to: in its strings, and as the `repeat` of panels and rows."""
+    if isinstance(value, str):
+        yield from macros.references(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == "repeat" and isinstance(item, str):
+                yield item
+            else:
+                yield from _names(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _names(item)
+
+
+def _mentioned(doc: dict):
+    """A function telling which names a variable could be referred to by anywhere else in the dashboard:
+    any string of it but the variable's own definition (panels' queries, titles, links, repeats, text,
+    other variables' queries), as Grafana's own search for unused variables reads the whole model."""
+    outside = set(_names({k: v for k, v in doc.items() if k != "templating"}))
+    per_variable = [(v, set(_names(v))) for v in _variables(doc)]
+
+    def names(variable: dict) -> set[str]:
+        found = set(outside)
+        for other, refs in per_variable:
+            if other is not variable:
+                found |= refs
+        return found
+
+    return names
 
 
 CLIENT_APPLY_LIMIT = 256 * 1024  # kubectl apply's last-applied-configuration annotation
@@ -1014,21 +1208,39 @@ def _size(doc: dict, add) -> None:
 
 def _uid(doc: dict, add) -> None:
     uid = doc.get("uid")
-    if not isinstance(uid, str) or not uid:
-        add(DashboardUid, "", "the dashboard has no uid: Grafana makes up a new one on every provisioning, so links "
-                              "and bookmarks to it break", Severity.WARNING)
+    if uid is None or uid == "":
+        add(DashboardUid, "", "the dashboard has no uid: Grafana makes one up, a new one on every provisioning, so "
+                              "links and bookmarks to it break", Severity.WARNING)
+    elif not isinstance(uid, str):
+        add(DashboardUid, "/uid", f"uid {json.dumps(uid)} is not a string")
     elif len(uid) > MAX_UID:
-        add(DashboardUid, "", f"uid `{uid}` has {len(uid)} characters; Grafana refuses more than {MAX_UID}")
+        add(DashboardUid, "/uid", f"uid `{uid}` has {len(uid)} characters; Grafana refuses more than {MAX_UID}")
     elif not re.fullmatch(r"[A-Za-z0-9_-]+", uid):
-        add(DashboardUid, "", f"uid `{uid}` has characters other than letters, digits, `-` and `_`")
+        add(DashboardUid, "/uid", f"uid `{uid}` has characters other than letters, digits, `-` and `_`")
 
 
-def _panel(pointer: str, panel: dict, datasource_vars: set[str], used: list, add, config: Config) -> None:
+def _unit(panel: dict):
+    """The panel's unit: fieldConfig's, else the legacy graph's left y axis or singlestat's `format`
+    (Grafana carries those over when it migrates the panel)."""
+    unit = ((panel.get("fieldConfig") or {}).get("defaults") or {}).get("unit") \
+        if isinstance(panel.get("fieldConfig"), dict) else None
+    if unit:
+        return unit
+    axes = panel.get("yaxes")
+    if panel.get("type") == "graph" and isinstance(axes, list) and axes and isinstance(axes[0], dict):
+        return axes[0].get("format")
+    if panel.get("type") == "singlestat":
+        return panel.get("format")
+    return None
+
+
+def _panel(pointer: str, panel: dict, context: _Context) -> None:
+    add, used = context.add, context.used
     kind = panel.get("type")
     title = panel.get("title")
-    used.extend((ref, pointer) for ref in macros.references(title if isinstance(title, str) else ""))
+    used.extend((ref, f"{pointer}/title") for ref in macros.references(_text(title)))
     if isinstance(panel.get("repeat"), str) and panel["repeat"]:
-        used.append((panel["repeat"], pointer))
+        used.append((panel["repeat"], f"{pointer}/repeat"))
     if kind in schema.DEPRECATED_PANEL_TYPES:
         modern = {"singlestat": "stat", "graph": "timeseries", "table-old": "table"}.get(kind, "a core panel")
         add(DeprecatedPanel, pointer,
@@ -1039,119 +1251,171 @@ def _panel(pointer: str, panel: dict, datasource_vars: set[str], used: list, add
     if not (isinstance(title, str) and title.strip()):
         add(PanelTitle, pointer, f"{label} ({kind}) has no title")
     if kind in UNIT_PANEL_TYPES:
-        unit = ((panel.get("fieldConfig") or {}).get("defaults") or {}).get("unit")
+        unit = _unit(panel)
         if not unit:
             add(PanelUnit, pointer, f"{label} has no unit")
-        elif not is_unit(unit):
+        elif not isinstance(unit, str) or not is_unit(unit):
             add(PanelUnit, pointer, f"{label}: `{unit}` is not a Grafana unit")
     targets = [t for t in panel.get("targets") or [] if isinstance(t, dict)]
-    if not targets:
+    if not targets and not panel.get("libraryPanel"):
         add(PanelNoTargets, pointer, f"{label} has no queries")
     if targets:
-        _datasource_ref(panel.get("datasource"), pointer, label, datasource_vars, used, add)
-    for i, target in enumerate(targets):
+        _datasource_ref(panel.get("datasource"), pointer, label, context)
+    for i, target in enumerate(panel.get("targets") or []):
+        if not isinstance(target, dict):
+            continue
         target_pointer = f"{pointer}/targets/{i}"
-        if "datasource" in target:
-            _datasource_ref(target["datasource"], target_pointer, label, datasource_vars, used, add)
+        if target.get("datasource") is not None:  # a query without one runs on the panel's
+            _datasource_ref(target["datasource"], target_pointer, label, context)
         for field in ("expr", "legendFormat", "interval"):
             if isinstance(target.get(field), str):
-                used.extend((ref, target_pointer) for ref in macros.references(target[field]))
+                used.extend((ref, f"{target_pointer}/{field}") for ref in macros.references(target[field]))
         expr = target.get("expr")
-        if isinstance(expr, str) and expr.strip():
-            _promql(expr, target_pointer, f"{label}, query {target.get('refId') or i + 1}", add, config)
+        if isinstance(expr, str) and expr.strip() and context.languages.of_target(panel, target) == PROMQL:
+            _promql(expr, target_pointer, f"{label}, query {target.get('refId') or i + 1}", context)
 
 
-def _datasource_ref(ref, pointer: str, label: str, datasource_vars: set[str], used: list, add) -> None:
+def _datasource_ref(ref, pointer: str, label: str, context: _Context) -> None:
+    add = context.add
     uid = ref.get("uid") if isinstance(ref, dict) else ref
     names = macros.references(uid) if isinstance(uid, str) else []
-    used.extend((n, pointer) for n in names)
+    context.used.extend((n, f"{pointer}/datasource") for n in names)
+    if isinstance(uid, str) and uid.strip().lower() in SPECIAL_UIDS:
+        return  # -- Mixed --, -- Grafana --, -- Dashboard --, expressions: no datasource to pick
+    inputs = [n for n in names if n in context.languages.inputs and n not in context.datasource_vars]
+    at = f"{pointer}/datasource"
     if ref is None or (isinstance(ref, dict) and not uid):
-        add(PanelDatasource, pointer, f"{label} uses the default datasource; use the `datasource` variable "
-                                      "(`{type: prometheus, uid: ${datasource}}`)")
+        add(PanelDatasource, at, f"{label} uses the default datasource; use the `datasource` variable "
+                                 "(`{type: prometheus, uid: ${datasource}}`)")
+    elif inputs:
+        add(PanelDatasource, at, f"{label}: `{uid}` is an import input: after the import the panel is tied to the "
+                                 "datasource chosen then; use the `datasource` variable")
     elif not names:
-        add(PanelDatasource, pointer, f"{label} is tied to the datasource `{uid}`; use the `datasource` variable")
-    elif datasource_vars and not any(n in datasource_vars for n in names):
-        add(PanelDatasource, pointer, f"{label}: `{uid}` is not a datasource variable")
+        add(PanelDatasource, at, f"{label} is tied to the datasource `{uid}`; use the `datasource` variable")
+    elif context.datasource_vars and not any(n in context.datasource_vars for n in names):
+        add(PanelDatasource, at, f"{label}: `{uid}` is not a datasource variable")
 
 
-def _promql(expr: str, pointer: str, label: str, add, config: Config):
+def _promql(expr: str, pointer: str, label: str, context: _Context):
     from obslint.promql.parse import parse_expr
 
-    parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
+    add = context.add
+    text, to_original = macros.substitute_mapped(expr)
+    parsed = parse_expr(text, context.config.prometheus_version, features=context.config.enable_features)
     if not parsed.ok:
-        add(TargetPromql, pointer, f"{label}: the PromQL does not parse (variables substituted): "
-                                   f"{parsed.problems[0].message}")
+        problem = parsed.problems[0]
+        offset = to_original(problem.offset) if problem.offset is not None else None
+        line, column = _position(context, pointer, offset)
+        context.add_at(TargetPromql, line, column, f"{label}: the PromQL does not parse (variables substituted): "
+                                                  f"{problem.message}", None, subject_of(context.compiled.doc, pointer))
         return None
     for node in parsed.nodes:
         if type(node).__name__ == "Call" and node.func.name in ("rate", "irate") and node.args \
                 and type(node.args[0]).__name__ == "MatrixSelector" and node.args[0].range != macros.RATE_INTERVAL:
             add(RateInterval, pointer, f"{label}: {node.func.name}() over a fixed range; use `[$__rate_interval]` so "
                                        "the range follows the scrape interval and the zoom")
-    for node in raw_counters(parsed.nodes, config.catalog_types):
+    for node in raw_counters(parsed.nodes, context.config.catalog_types):
         add(CounterWithoutRate, pointer, f"{label}: the counter `{node.name}` is shown raw; wrap it in rate() or "
                                          "increase()")
     return parsed
 
 
-def _variable(pointer: str, variable: dict, used: list, add, config: Config) -> None:
+def _position(context: _Context, pointer: str, offset: int | None) -> tuple[int, int]:
+    """Where character `offset` of a target's expr is: inside the JSON string, or inside the Python string
+    literal passed to the grafanalib Target at the target's line; else the target's line."""
+    compiled = context.compiled
+    if f"{pointer}/expr" in compiled.strings or context.path is None or context.path.suffix != ".py":
+        return compiled.position_in(f"{pointer}/expr", offset)
+    line = compiled.line_of(pointer)
+    literal = pysource.expr_literal(context.path, line) if offset is not None else None
+    if literal is None:
+        return line, 1
+    literal_line, column, source = literal
+    return literal_line, column + pysource.literal_index(source, offset)
+
+
+LABEL_OR_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\$\w+|\$\{\w+(?::[^}]*)?\}|\[\[\w+\]\]")
+
+
+def _variable(pointer: str, variable: dict, context: _Context) -> None:
+    add, used = context.add, context.used
     datasource = variable.get("datasource")
     if isinstance(datasource, dict):
-        used.extend((n, pointer) for n in macros.references(datasource.get("uid")))
+        used.extend((n, pointer) for n in macros.references(_text(datasource.get("uid"))))
     elif isinstance(datasource, str):
         used.extend((n, pointer) for n in macros.references(datasource))
     query = variable.get("query")
+    query_pointer = f"{pointer}/query"
     if isinstance(query, dict):
-        query = query.get("query")
+        query, query_pointer = query.get("query"), f"{pointer}/query/query"
     if not isinstance(query, str):
         return
-    used.extend((n, pointer) for n in macros.references(query) if n != variable.get("name"))
-    if variable.get("type") != "query" or not query.strip():
+    used.extend((n, query_pointer) for n in macros.references(query) if n != variable.get("name"))
+    if variable.get("type") != "query" or not query.strip() or context.languages.of_variable(variable) != PROMQL:
         return
     from obslint.promql.parse import parse_expr
 
+    def report(problem: str) -> None:
+        add(VariableQuery, query_pointer, f"the query of variable `{name}` {problem}")
+
+    version, features = context.config.prometheus_version, context.config.enable_features
     m = VARIABLE_FUNCTIONS.match(query)
     name = variable.get("name")
-    if m is None:
-        add(VariableQuery, pointer, f"the query of variable `{name}` is not label_values(), label_names(), metrics() "
-                                    "or query_result()")
+    if m is None:  # Grafana asks Prometheus for the series that match: a series selector
+        parsed = parse_expr(macros.substitute(query), version, features=features)
+        if not parsed.ok:
+            report(f"is neither label_values(), label_names(), metrics(), query_result() nor a series selector: "
+                   f"{parsed.problems[0].message}")
+        elif type(parsed.ast).__name__ != "VectorSelector":
+            report("is neither label_values(), label_names(), metrics(), query_result() nor a series selector")
         return
     fn, arg = m.group("fn"), m.group("arg").strip()
     problem = None
     if fn == "label_values":
         parts = split_last_comma(arg)
         label = parts[-1].strip()
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", label):
+        if not LABEL_OR_VARIABLE.fullmatch(label):
             problem = f"`{label}` is not a label name"
         elif len(parts) == 2:
-            parsed = parse_expr(macros.substitute(parts[0]), config.prometheus_version)
+            parsed = parse_expr(macros.substitute(parts[0]), version, features=features)
             if not parsed.ok:
                 problem = parsed.problems[0].message
     elif fn in ("label_names",) and arg:
-        parsed = parse_expr(macros.substitute(arg), config.prometheus_version)
+        parsed = parse_expr(macros.substitute(arg), version, features=features)
         problem = None if parsed.ok else parsed.problems[0].message
     elif fn == "query_result":
-        parsed = parse_expr(macros.substitute(arg), config.prometheus_version)
+        parsed = parse_expr(macros.substitute(arg), version, features=features)
         problem = None if parsed.ok else parsed.problems[0].message
     if problem:
-        add(VariableQuery, pointer, f"the query of variable `{name}` ({fn}): {problem}")
+        report(f"({fn}): {problem}")
 
 
 def _grid(doc: dict, add) -> None:
-    """gridPos beyond the 24 columns, and panels that overlap (top level; rows' own panels apart)."""
+    """gridPos beyond the 24 columns (Grafana moves the panel left) and panels that overlap (Grafana moves
+    the later one down); top level only, rows' own panels apart."""
     placed = []
-    for i, panel in enumerate(doc.get("panels") or []):
+    panels = doc.get("panels")
+    for i, panel in enumerate(panels if isinstance(panels, list) else []):
         grid = panel.get("gridPos") if isinstance(panel, dict) else None
         if not isinstance(grid, dict) or not all(isinstance(grid.get(k), int) for k in "hwxy"):
             continue
         pointer = f"/panels/{i}"
-        if grid["x"] + grid["w"] > 24:
-            add(GridPosition, pointer, f"panel `{panel.get('title', '')}` ends at column {grid['x'] + grid['w']} "
-                                       "(x + w > 24)")
+        if panel.get("type") == "row":
+            grid = {**grid, "x": 0, "w": 24, "h": 1}  # Grafana draws a row across the grid, one unit high
+        elif grid["w"] > 0 and (grid["x"] < 0 or grid["x"] + grid["w"] > 24):  # moved as Grafana's grid does
+            x, w = max(0, 24 - grid["w"]), min(grid["w"], 24)
+            x, w = (0, 24) if grid["x"] + grid["w"] <= 24 or grid["w"] > 24 else (x, w)
+            where = f"ends at column {grid['x'] + grid['w']} (x + w > 24)" if grid["x"] >= 0 \
+                else f"starts at x={grid['x']}"
+            add(GridPosition, pointer,
+                f"panel `{panel.get('title', '')}` {where}; Grafana shows it at x={x}, {w} wide")
+            grid = {**grid, "x": x, "w": w}
         for other_pointer, other, title in placed:
             if grid["x"] < other["x"] + other["w"] and other["x"] < grid["x"] + grid["w"] \
                     and grid["y"] < other["y"] + other["h"] and other["y"] < grid["y"] + grid["h"]:
                 add(GridPosition, pointer,
-                    f"panel `{panel.get('title', '')}` overlaps panel `{title}` ({other_pointer})")
+                    f"panel `{panel.get('title', '')}` overlaps panel `{title}` ({other_pointer}); Grafana moves it "
+                    "down, so the layout is not the one written")
                 break
         placed.append((pointer, grid, panel.get("title", "")))
 
@@ -1165,7 +1429,9 @@ def _copies(one: dict, other: dict) -> bool:
 
 @runs("dashboards", DashboardDuplicate)
 def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
-    """Duplicate uids and titles across the project's dashboards (Grafana flips between them)."""
+    """Duplicate uids across the project's dashboards, and duplicate titles in one folder (Grafana flips
+    between them). A dashboard's folder is its file's directory, as the provisioning of files by their
+    folder structure and `obslint build`'s folder annotation have it."""
     for key in ("uid", "title"):
         seen: dict[str, list[Dashboard]] = {}
         for dashboard in dashboards:
@@ -1173,7 +1439,11 @@ def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
             if not isinstance(value, str) or not value:
                 continue
             earlier = seen.setdefault(value, [])
-            other = next((o for o in earlier if _clashes(key, o, dashboard)), None)
+            copies = [o for o in earlier
+                      if o.path != dashboard.path and _copies(o.compiled.doc, dashboard.compiled.doc)]
+            # a clash that an earlier copy of this dashboard has with the same one is said already
+            other = next((o for o in earlier if _clashes(key, o, dashboard)
+                          and not any(_clashes(key, o, c) for c in copies)), None)
             earlier.append(dashboard)
             if other is not None:
                 collectors.get(dashboard.shown, None).add(

@@ -28,6 +28,7 @@ GROUP_FIELDS = {"name": None, "interval": None, "limit": None, "rules": None,
 RULE_FIELDS = {"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"}
 LEGACY_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 LEGACY_METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+RECORD_BRACES_REFUSED_SINCE = (3, 2)  # rulefmt refuses `{` and `}` in a recording rule's name
 UTF8_NAMES_SINCE = (3, 0)
 
 
@@ -277,7 +278,8 @@ class InvalidRecordName(Check):
     """Finds a recording rule whose `record` is not a valid metric name for the target version.
 
     Why: the name becomes the metric name of the recorded series; Prometheus refuses the file.
-    Before 3.0, metric names are `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    Before 3.0, metric names are `[a-zA-Z_:][a-zA-Z0-9_:]*`; from 3.0 any UTF-8 name, but from 3.2 one
+    with `{` or `}` is refused (it is a selector written as the name, by mistake).
 
     Bad:
     ```yaml
@@ -700,7 +702,8 @@ class RuleFileValidator:
 
     def _metric_name_ok(self, name: str) -> bool:
         if self.version >= UTF8_NAMES_SINCE:
-            return name != ""
+            # any UTF-8 name, but from 3.2 not one with braces (a selector written as a name, by mistake)
+            return name != "" and not (self.version >= RECORD_BRACES_REFUSED_SINCE and ("{" in name or "}" in name))
         return LEGACY_METRIC_NAME.fullmatch(name) is not None
 
     def _thanos(self, group: MapNode) -> bool:

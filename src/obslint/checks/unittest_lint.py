@@ -388,7 +388,7 @@ def _lint_group(group: MapNode, default_ms: int, alerts: set[str] | None, collec
     for item in series.items if isinstance(series, SeqNode) else []:
         if not isinstance(item, MapNode):
             continue
-        _check_selector(item.get("series"), collector)
+        _check_selector(item.get("series"), collector, version)
         values = item.get("values")
         if isinstance(values, ScalarNode):
             try:
@@ -405,7 +405,8 @@ def _lint_group(group: MapNode, default_ms: int, alerts: set[str] | None, collec
                 continue
             eval_time = case.get("eval_time")
             at = _duration(eval_time)
-            if end_ms is not None and at is not None and at > end_ms + LOOKBACK_MS and _reads_series(kind, case):
+            if end_ms is not None and at is not None and at > end_ms + LOOKBACK_MS and \
+                    _reads_series(kind, case, version, collector.config.enable_features):
                 from obslint.durations import format_duration
 
                 collector.at(TestEvalAfterSeries, eval_time,
@@ -421,19 +422,19 @@ def _lint_group(group: MapNode, default_ms: int, alerts: set[str] | None, collec
                                                      f"`{name.as_str()}`{hint}")
 
 
-def _reads_series(kind: str, case: MapNode) -> bool:
+def _reads_series(kind: str, case: MapNode, version: tuple[int, int], features: frozenset[str]) -> bool:
     """Alert tests read the rules' series; an expression test may not (`time()`, `vector(1)`)."""
     if kind == "alert_rule_test":
         return True
     from obslint.promql.parse import parse_expr
 
     expr = case.get("expr")
-    parsed = parse_expr(expr.as_str()) if isinstance(expr, ScalarNode) else None
+    parsed = parse_expr(expr.as_str(), version, features=features) if isinstance(expr, ScalarNode) else None
     return parsed is not None and parsed.ast is not None and any(
         type(n).__name__ in ("VectorSelector", "MatrixSelector") for n in parsed.nodes)
 
 
-def _check_selector(node, collector: Collector) -> None:
+def _check_selector(node, collector: Collector, version: tuple[int, int]) -> None:
     import promql_parser as pq
 
     from obslint.promql.parse import parse_expr
@@ -441,7 +442,7 @@ def _check_selector(node, collector: Collector) -> None:
     if not isinstance(node, ScalarNode):
         return
     text = node.as_str()
-    parsed = parse_expr(text)
+    parsed = parse_expr(text, version, features=collector.config.enable_features)
     if not parsed.ok:
         collector.at(TestSeriesSyntax, node, f"input series `{text}`: {parsed.problems[0].message}")
         return

@@ -34,7 +34,11 @@ def coverage_of(tests: list[TestFile], rule_paths: list[Path], config: Config) -
         for rule in rule_file.rules if rule_file is not None else []:
             if rule.name and rule.name not in names[rule.kind]:
                 names[rule.kind].append(rule.name)
-    return alert_coverage(tests, names["alert"], names["record"])
+    from obslint.ruletests.promtool import installed_version
+
+    # the expressions are the promtool's that runs them, with the server's flags
+    return alert_coverage(tests, names["alert"], names["record"],
+                          installed_version() or config.prometheus_version, config.enable_features)
 
 
 def run(paths: list[Path], config: Config, fmt: str = "text", junit: Path | None = None,

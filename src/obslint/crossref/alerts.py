@@ -100,7 +100,7 @@ def recorded_labels(facts, config: Config):
         if recorders is None or len(recorders) != 1:
             return None
         fact = recorders[0]
-        parsed = parse_expr(fact.expr, config.prometheus_version)
+        parsed = parse_expr(fact.expr, config.prometheus_version, features=config.enable_features)
         if parsed.ok:
             memo[name] = output_labels(parsed.ast, resolve).add(k for k, _ in fact.labels)
         return memo[name]
@@ -118,7 +118,7 @@ def alerts_of(facts, config: Config) -> list[Alert]:
     for fact in facts:
         if fact.kind != "alert":
             continue
-        parsed = parse_expr(fact.expr, config.prometheus_version)
+        parsed = parse_expr(fact.expr, config.prometheus_version, features=config.enable_features)
         output = output_labels(parsed.ast, resolve) if parsed.ok else None
         static = {k: v for k, v in fact.labels if "{{" not in v}
         static["alertname"] = fact.name

@@ -29,8 +29,18 @@ _ROW_KEYS = ("type", "title", "collapsed", "panels", "gridPos", "id", "repeat")
 
 @dataclass
 class Compiled:
+    """A dashboard in Grafana's classic JSON model, with the line of the user's code (or of the JSON file)
+    behind its JSON pointers. Dashboards read from JSON also know where each string starts (`strings`),
+    so a position inside a query can be given; `inputs` are the import placeholders the dashboard
+    declares (`__inputs`: name -> plugin id); `form` says what it was read from (`classic`, or `v2` for
+    a Grafana v2 resource seen through the classic model) and `notes` what obslint could not check."""
+
     doc: dict
     lines: dict[str, int] = field(default_factory=dict)  # JSON pointer -> line of the user's code
+    strings: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # pointer -> line, column, raw token
+    inputs: dict[str, str] = field(default_factory=dict)
+    form: str = "classic"
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (pointer, why obslint does not check it)
 
     def line_of(self, pointer: str) -> int:
         """The line for a pointer or its nearest ancestor that has one (the dashboard's own line)."""
@@ -41,8 +51,40 @@ class Compiled:
                 return 1
             pointer = pointer.rsplit("/", 1)[0]
 
+    def position_in(self, pointer: str, offset: int | None) -> tuple[int, int]:
+        """Line and column of character `offset` of the string at `pointer` (its value, escapes decoded),
+        where the source is known; else the line of the pointer (or its nearest ancestor), column 1."""
+        known = self.strings.get(pointer)
+        if known is None or offset is None:
+            return self.line_of(pointer), 1
+        line, column, raw = known
+        return line, column + _raw_index(raw, offset)
+
     def to_json(self) -> str:
         return dump(self.doc)
+
+
+def _raw_index(token: str, offset: int) -> int:
+    """The index in a JSON string token (quotes included) of decoded character `offset`."""
+    i, seen, n = 1, 0, len(token) - 1
+    while i < n and seen < offset:
+        if token[i] == "\\" and token[i + 1:i + 2] == "u":
+            pair = _code(token[i + 2:i + 6]) in range(0xD800, 0xDC00) and token[i + 6:i + 8] == "\\u" \
+                and _code(token[i + 8:i + 12]) in range(0xDC00, 0xE000)
+            i += 12 if pair else 6  # a pair of surrogates is one character
+        elif token[i] == "\\":
+            i += 2
+        else:
+            i += 1
+        seen += 1
+    return min(i, max(n, 1))
+
+
+def _code(digits: str) -> int:
+    try:
+        return int(digits, 16)
+    except ValueError:
+        return -1
 
 
 def dump(doc: dict) -> str:
@@ -85,14 +127,24 @@ def compile_dashboard(dashboard, origins: dict[int, int], schema_version: int = 
 
 
 def iter_panels(doc: dict):
-    """(JSON pointer, panel) for every panel, rows' nested panels included, in order."""
-    for i, panel in enumerate(doc.get("panels") or []):
+    """(JSON pointer, panel) for every panel, rows' nested panels included, in order; then the panels of
+    legacy `rows` (Grafana lays them out as panels when it loads such a dashboard)."""
+    panels = doc.get("panels")
+    for i, panel in enumerate(panels if isinstance(panels, list) else []):
         if not isinstance(panel, dict):
             continue
         yield f"/panels/{i}", panel
-        for j, child in enumerate(panel.get("panels") or []):
+        children = panel.get("panels")
+        for j, child in enumerate(children if isinstance(children, list) else []):
             if isinstance(child, dict):
                 yield f"/panels/{i}/panels/{j}", child
+    rows = doc.get("rows")
+    for i, row in enumerate(rows if isinstance(rows, list) else []):
+        if not isinstance(row, dict) or not isinstance(row.get("panels"), list):
+            continue
+        for j, panel in enumerate(row["panels"]):
+            if isinstance(panel, dict):
+                yield f"/rows/{i}/panels/{j}", panel
 
 
 # --- normalisation ----------------------------------------------------------------------------------
@@ -131,13 +183,16 @@ def normalise(doc: dict, schema_version: int = DEFAULT_SCHEMA_VERSION) -> None:
     _assign_ids(panels)
 
 
-def _datasource(value):
+def _datasource(value, promql: bool = True):
+    """A datasource as a `{type, uid}` reference. A legacy name is kept as the uid (Grafana resolves names
+    too, and the lint says so); it is typed Prometheus only for PromQL queries (an Elasticsearch or SQL
+    panel's datasource name says nothing of its plugin)."""
     if value is None:
         return dict(DATASOURCE_VARIABLE)
     if isinstance(value, str):
         if value in ("$datasource", "${datasource}", "[[datasource]]"):
             return dict(DATASOURCE_VARIABLE)
-        return {"type": "prometheus", "uid": value}  # a legacy name: kept, and the lint says so
+        return {"type": "prometheus", "uid": value} if promql else {"uid": value}
     return value
 
 
@@ -182,7 +237,8 @@ def _normalise_panel(panel: dict) -> None:
         panel["options"] = {}
     targets = panel.get("targets")
     if isinstance(targets, list) and targets:
-        panel["datasource"] = _datasource(panel.get("datasource"))
+        promql = any(isinstance(t, dict) and "expr" in t for t in targets)
+        panel["datasource"] = _datasource(panel.get("datasource"), promql)
         used = {t.get("refId") for t in targets if isinstance(t, dict) and t.get("refId")}
         letters = (chr(c) for c in range(ord("A"), ord("Z") + 1))
         for target in targets:
@@ -193,7 +249,7 @@ def _normalise_panel(panel: dict) -> None:
             if target.get("query") == target.get("expr"):
                 target.pop("query", None)
             if "datasource" in target:
-                target["datasource"] = _datasource(target["datasource"])
+                target["datasource"] = _datasource(target["datasource"], "expr" in target)
             if not target.get("refId"):
                 target["refId"] = next(letter for letter in letters if letter not in used)
                 used.add(target["refId"])

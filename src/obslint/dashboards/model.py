@@ -1,17 +1,24 @@
 """A dashboard as obslint reads it: its JSON (compiled from grafanalib, obslint.dashboards.compiler, or read
 from a JSON file) with the line of the user's code behind each panel and target, and the PromQL its
-panels and variables query."""
+panels and variables query.
+
+A JSON file holds a classic dashboard, the API's `{"dashboard": ..., "inputs": [...]}` envelope, or a
+Grafana resource (`apiVersion: dashboard.grafana.app/...`, obslint.dashboards.resources): a v1 resource's
+`spec` is a classic dashboard, a v2 resource is read through the classic model. Only queries whose
+datasource runs PromQL are parsed as PromQL (obslint.dashboards.datasources)."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from obslint.config import Config
-from obslint.dashboards import macros
+from obslint.dashboards import macros, resources
 from obslint.dashboards.compiler import Compiled, iter_panels
+from obslint.dashboards.datasources import PROMQL, Languages, import_inputs
 
 VARIABLE_FUNCTIONS = re.compile(r"^\s*(?P<fn>label_values|label_names|metrics|query_result)\s*\((?P<arg>.*)\)\s*$",
                                 re.S)
@@ -90,8 +97,8 @@ def _is_dashboard(doc: dict) -> bool:
 
 
 def read_json(path: Path) -> Compiled:
-    """A JSON dashboard file (or one wrapped as dashboard_of tells), with the line of each panel and
-    target; DashboardReadError when it cannot be read."""
+    """A JSON dashboard file (a dashboard, the API's envelope, or a Grafana dashboard resource), with the
+    line of each of its values; DashboardReadError when it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -114,28 +121,73 @@ def read_json_text(text: str, locate=None, doc=None) -> Compiled:
     if not isinstance(doc, dict):
         line, column = locate(1, 1) if locate else (1, 1)
         raise DashboardReadError(line, column, "a dashboard is a JSON object")
-    found = dashboard_of(doc)
-    wrapper = None
-    if found is not None:
-        doc, wrapping = found
-        wrapper = {"import": "dashboard", "k8s": "spec"}.get(wrapping)
-    compiled = Compiled(doc)
-    compiled.lines.update(_json_lines(text, wrapper, locate))
-    return compiled
+    return from_document(doc, json_positions(text, locate))
 
 
 def from_tree(node) -> Compiled:
     """A dashboard written as YAML (Grafana's Kubernetes-style resource, say): its JSON value (numbers,
-    booleans and nulls as JSON has them) and the line of each of its parts."""
-    from obslint.yamlload import MapNode
+    booleans and nulls as JSON has them), read as a JSON document is, with the position of each part."""
+    from obslint.yamlload import MapNode, SeqNode
 
-    found = dashboard_of(_typed(node))
-    doc = found[0] if found is not None else _typed(node)
-    if found is not None and found[1] != "plain" and isinstance(node, MapNode):
-        node = node.get("dashboard" if found[1] == "import" else "spec")
-    compiled = Compiled(doc)
-    compiled.lines.update(_lines_of(node, lambda n: n.line))
+    positions: dict[str, tuple[int, int, str | None]] = {}
+
+    def walk(part, pointer: str) -> None:
+        if part is None:
+            return
+        positions[pointer] = (part.line, part.column, None)
+        if isinstance(part, MapNode):
+            for key, value in part.items:
+                walk(value, f"{pointer}/{key.text}")
+        elif isinstance(part, SeqNode):
+            for i, item in enumerate(part.items):
+                walk(item, f"{pointer}/{i}")
+
+    walk(node, "")
+    doc = _typed(node)
+    return from_document(doc if isinstance(doc, dict) else {}, positions)
+
+
+def from_document(doc: dict, positions: dict[str, tuple[int, int, str | None]] | None = None) -> Compiled:
+    """The dashboard a parsed JSON document holds. `positions` (JSON pointer in the document -> line,
+    column and, for strings, the raw token) place findings; embedded documents may pass positions in
+    the file that embeds them."""
+    positions = positions or {}
+    prefix = ""
+    inputs: dict[str, str] = {}
+    if isinstance(doc.get("dashboard"), dict):  # the API's {"dashboard": {...}, "inputs": [...]} envelope
+        inputs.update(import_inputs(doc.get("inputs")))
+        doc, prefix = doc["dashboard"], "/dashboard"
+    version = resources.api_version(doc)
+    if version is not None and resources.is_v2(doc):
+        classic, where = resources.v2_to_classic(doc)
+        compiled = Compiled(classic, form="v2")
+        for pointer, source in where.items():
+            _place(compiled, pointer, positions.get(prefix + source))
+        compiled.notes.append(("", f"a Grafana v2 dashboard resource ({resources.API_GROUP}{version}): obslint "
+                                   "checks its queries, panel titles, units, datasources and variables; its layout "
+                                   "and schema are not checked"))
+        return compiled
+    if version is not None:  # v0/v1: the classic model in `spec`, the uid in metadata.name
+        uid = resources.uid(doc)
+        doc, prefix = dict(doc["spec"]), prefix + "/spec"
+        if uid is not None and not doc.get("uid"):
+            doc["uid"] = uid
+    inputs.update(import_inputs(doc.get("__inputs")))
+    compiled = Compiled(doc, inputs=inputs)
+    cut = len(prefix)
+    for pointer, position in positions.items():
+        if pointer.startswith(prefix) and (len(pointer) == cut or pointer[cut] == "/"):
+            _place(compiled, pointer[cut:], position)
     return compiled
+
+
+def _place(compiled: Compiled, pointer: str, position) -> None:
+    if position is None:
+        return
+    line, column, raw = position
+    compiled.lines[pointer] = line
+    if raw is not None:
+        compiled.strings[pointer] = (line, column, raw)
 
 
 def _typed(node):
@@ -163,99 +215,97 @@ def _typed(node):
         return node.text
 
 
-_JSON_TOKENS = re.compile(r'("(?:[^"\\\n]|\\.)*")(\s*:)?|[{}\[\],]')
-
-
 def _json_lines(text: str, wrapper: str | None = None, locate=None) -> dict[str, int]:
-    """The line of every value of a JSON document, by JSON pointer (of the `wrapper` member's value when
-    given), in one scan of its strings and punctuation; `locate(line, column)` maps a position of `text`
-    to the file that holds it. (Numbers, booleans and nulls take the line of their key, or of the `,`
-    before them in an array.)"""
-    lines: dict[str, int] = {}
-    stack: list[list] = []  # [is an array, pointer, index or key]
-    line = 1
-    counted = 0
-    count = text.count
-
-    def at_line(position: int) -> int:
-        if locate is None:
-            return line
-        return locate(line, position - text.rfind("\n", 0, position))[0]
-
-    for match in _JSON_TOKENS.finditer(text):
-        start = match.start()
-        line += count("\n", counted, start)
-        counted = start
-        kind = text[start]
-        if kind == '"':
-            if match.group(2) is not None:  # a key: its value's line is (most often) the key's
-                key = match.group(1)
-                top = stack[-1] if stack else None
-                if top is not None:
-                    top[2] = json.loads(key) if "\\" in key else key[1:-1]
-                    lines[f"{top[1]}/{top[2]}"] = at_line(start)
-            elif stack:
-                top = stack[-1]
-                if top[0]:
-                    lines[f"{top[1]}/{top[2]}"] = at_line(start)
-            else:
-                lines[""] = at_line(start)
-        elif kind in "{[":
-            if stack:
-                top = stack[-1]
-                at = f"{top[1]}/{top[2]}"
-                if top[0]:
-                    lines[at] = at_line(start)
-            else:
-                at = ""
-                lines[at] = at_line(start)
-            stack.append([kind == "[", at, 0 if kind == "[" else None])
-        elif kind in "}]":
-            if stack:
-                stack.pop()
-        elif stack and stack[-1][0]:  # a comma in an array
-            top = stack[-1]
-            top[2] += 1
-            lines[f"{top[1]}/{top[2]}"] = at_line(start)
-    if wrapper:
-        prefix = f"/{wrapper}"
-        lines = {k[len(prefix):]: v for k, v in lines.items() if k == prefix or k.startswith(prefix + "/")}
-    return lines
+    """The line of every value of a JSON document by JSON pointer (of the `wrapper` member's value when
+    given): json_positions' lines."""
+    positions = json_positions(text, locate)
+    if not wrapper:
+        return {pointer: at[0] for pointer, at in positions.items()}
+    prefix = f"/{wrapper}"
+    return {pointer[len(prefix):]: at[0] for pointer, at in positions.items()
+            if pointer == prefix or pointer.startswith(prefix + "/")}
 
 
 def _lines_of(root, line_of) -> dict[str, int]:
+    """The line of every part of a YAML tree by JSON pointer (what a JSON dashboard's lines are tested
+    against)."""
     from obslint.yamlload import MapNode, SeqNode
 
     lines: dict[str, int] = {}
 
-    def walk(node, pointer: str, depth: int) -> None:
+    def walk(node, pointer: str) -> None:
         if isinstance(node, MapNode):
             lines[pointer] = line_of(node)
-            if depth > 6:
-                return
             for key, value in node.items:
-                walk(value, f"{pointer}/{key.text}", depth + 1)
+                walk(value, f"{pointer}/{key.text}")
         elif isinstance(node, SeqNode):
             lines[pointer] = line_of(node)
             for i, item in enumerate(node.items):
-                walk(item, f"{pointer}/{i}", depth + 1)
+                walk(item, f"{pointer}/{i}")
         elif node is not None:
             lines[pointer] = line_of(node)
 
-    walk(root, "", 0)
+    walk(root, "")
     return lines
 
 
-def queries(doc: dict, config: Config):
-    """(pointer of the target, panel, parsed PromQL) for every panel query that parses once Grafana's
-    variables are substituted."""
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+
+def json_positions(text: str, locate=None) -> dict[str, tuple[int, int, str | None]]:
+    """Every value of a (valid) JSON text by JSON pointer, in one scan of its tokens: its line, column and,
+    for strings, the token as written (to place a character inside it); `locate(line, column)` maps a
+    position of `text` to the file that holds it (a ConfigMap's block scalar, say)."""
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    positions: dict[str, tuple[int, int, str | None]] = {}
+    stack: list[list] = []  # [pointer, is_object, key or index, expecting a key]
+
+    def where(offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(newlines, offset)
+        start = newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
+
+    for m in _JSON_TOKEN.finditer(text):
+        token = m.group()
+        first = token[0]
+        if first in ",:":
+            if first == "," and stack:
+                top = stack[-1]
+                if top[1]:
+                    top[3] = True
+                else:
+                    top[2] += 1
+            continue
+        if first in "}]":
+            if stack:
+                stack.pop()
+            continue
+        if stack and stack[-1][1] and stack[-1][3]:  # a key
+            stack[-1][2] = token[1:-1] if "\\" not in token else json.loads(token)
+            stack[-1][3] = False
+            continue
+        pointer = f"{stack[-1][0]}/{stack[-1][2]}" if stack else ""
+        line, column = where(m.start()) if locate is None else locate(*where(m.start()))
+        positions[pointer] = (line, column, token if first == '"' else None)
+        if first == "{":
+            stack.append([pointer, True, None, True])
+        elif first == "[":
+            stack.append([pointer, False, 0, False])
+    return positions
+
+
+def queries(doc: dict, config: Config, inputs: dict[str, str] | None = None):
+    """(pointer of the target, panel, parsed PromQL) for every PromQL panel query (by its datasource) that
+    parses once Grafana's variables are substituted."""
     from obslint.promql.parse import parse_expr
 
+    languages = Languages(doc, inputs, config.metricsql_datasources)
     for pointer, panel in iter_panels(doc):
         for i, target in enumerate(panel.get("targets") or []):
             expr = target.get("expr") if isinstance(target, dict) else None
-            if isinstance(expr, str) and expr.strip():
-                parsed = parse_expr(macros.substitute(expr), config.prometheus_version)
+            if isinstance(expr, str) and expr.strip() and languages.of_target(panel, target) == PROMQL:
+                parsed = parse_expr(macros.substitute(expr), config.prometheus_version,
+                                    features=config.enable_features)
                 if parsed.ok:
                     yield f"{pointer}/targets/{i}", panel, parsed
 
@@ -268,13 +318,17 @@ def series_read(doc: dict, config: Config) -> set[str]:
     names: set[str] = set()
     for _, _, parsed in queries(doc, config):
         names |= names_in(parsed)
+    languages = Languages(doc, None, config.metricsql_datasources)
     for variable in (doc.get("templating") or {}).get("list") or []:
-        query = variable.get("query") if isinstance(variable, dict) else None
+        if not isinstance(variable, dict) or languages.of_variable(variable) != PROMQL:
+            continue
+        query = variable.get("query")
         query = query.get("query") if isinstance(query, dict) else query
         m = VARIABLE_FUNCTIONS.match(query) if isinstance(query, str) else None
         if m is not None:
             expr = split_last_comma(m.group("arg"))[0] if m.group("fn") == "label_values" else m.group("arg")
-            parsed = parse_expr(macros.substitute(expr), config.prometheus_version) if expr.strip() else None
+            parsed = parse_expr(macros.substitute(expr), config.prometheus_version,
+                                features=config.enable_features) if expr.strip() else None
             if parsed is not None and parsed.ok:
                 names |= names_in(parsed)
     return names

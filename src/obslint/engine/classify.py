@@ -5,8 +5,8 @@ A YAML document is
   tests (`tests` of `input_series`/`alert_rule_test`/`promql_expr_test`; not helm-unittest's `it`/`asserts`);
 - an Alertmanager config by its shape (obslint.alertmanager.documents.is_config_shaped), or a Secret with
   `alertmanager.yaml`;
-- a Prometheus config (`scrape_configs`, `rule_files`, `alerting`, Prometheus' `global` fields): recognised,
-  not linted yet;
+- a Prometheus config (`scrape_configs`, `rule_files`, `alerting`, Prometheus' `global` fields), linted by
+  obslint.checks.promconfig;
 - a Kubernetes ConfigMap (or a List of them) whose `data` values are files: rule files (Prometheus 2 YAML, or
   1.x text, which is said once and skipped), Alertmanager and Prometheus configs, dashboards' JSON;
 - Helm values (also in a Flux HelmRelease's `spec.values` or an Argo CD Application's): rule groups
@@ -58,7 +58,7 @@ class Part:
 
     kind: rules (`nodes`: the documents of one rule file), rule-tests (`nodes[0]`), alertmanager (`nodes[0]`
     the config, or the Secret's string when `wrapping` is secret-*), dashboard (`text` JSON with `scalar`
-    holding it, or `nodes[0]` a YAML tree), prometheus-config (not linted yet), rules-v1 and template (said
+    holding it, or `nodes[0]` a YAML tree), prometheus-config (`nodes[0]`), rules-v1 and template (said
     once at `at`, skipped), yaml-error (embedded text that does not parse: `error`).
     shown: how `--show-files` names it (rules, rules-crd, rules-configmap, rules-helm, alertmanager-secret, ...)."""
 

@@ -5,8 +5,9 @@ A rule file is read (obslint.checks.files), loaded (obslint.checks.rulefmt) and 
 passes; an Alertmanager config is loaded (obslint.checks.amtool) and passed to the "alertmanager" passes;
 dashboards are run in the sandbox or read (obslint.checks.dashboard_lint) and passed to the "dashboard"
 passes, then all of them to the "dashboards" passes; a unit-test file goes to the "rule-test-file"
-passes. When a directory is checked, the project (its rules' facts, dashboards, Alertmanager config and
-metric catalog, each loaded once) goes to the "project" passes.
+passes; a Prometheus config (obslint.checks.promconfig) to the "prometheus-config" passes. When a
+directory is checked, the project (its rules' facts, dashboards, Alertmanager config and metric catalog,
+each loaded once) goes to the "project" passes.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def lint_target(target: Target, config: Config, facts: list | None = None,
         if not any(isinstance(r, MapNode) for r in roots) and text and _v1_rules(target, text, collector, outcome):
             return collector.findings
     parts = classify.classify(roots, target.path.name, target.explicit, config.max_yaml_nodes)
+    parts += _prometheus_parts(target, roots, parts)
     if not parts and target.place is not None:  # obslint's layout says what a file of no known kind is
         parts = _by_place(target.place, roots)
     if not parts:
@@ -169,6 +171,13 @@ def _lint_part(part, target: Target, config: Config, collector: Collector, facts
     elif part.kind == classify.DASHBOARD:
         outcome.dashboards.append((target.path, _read_dashboard(part)))
         return False
+    elif part.kind == classify.PROMETHEUS:
+        from obslint.checks import promconfig
+
+        model = promconfig.load_found(part.nodes[0] if part.nodes else None, part.wrapping, config, collector)
+        if model is not None:
+            run_passes("prometheus-config", model, collector)
+        return False  # C101 reads the repository's rule files
     elif part.kind == classify.RULES_V1:
         files.prometheus_v1_rules(collector, part.at.line, part.at.column, f"`{part.note}`")
     elif part.kind == classify.TEMPLATE:
@@ -177,6 +186,20 @@ def _lint_part(part, target: Target, config: Config, collector: Collector, facts
     elif part.kind == classify.YAML_ERROR:
         files.report(part.error, collector)
     return True
+
+
+def _prometheus_parts(target: Target, roots: list, parts: list) -> list:
+    """Prometheus configs classify does not give: kube-prometheus-stack's `prometheusSpec.additionalScrapeConfigs`
+    (scrape configs the operator appends), and a file named prometheus.yml (or told one) whatever it holds, as
+    promtool check config reads it."""
+    from obslint.engine import classify
+    from obslint.promconfig.documents import FILE_KEYS, additional_scrape_configs
+
+    extra = [classify.Part(classify.PROMETHEUS, "prometheus-scrape-configs-helm", [node], "scrape-configs")
+             for node in map(additional_scrape_configs, roots) if node is not None]
+    if not parts and not extra and (target.kind == "prometheus-config" or target.path.name in FILE_KEYS):
+        return [classify.Part(classify.PROMETHEUS, "prometheus-config", roots[:1] or [None])]
+    return extra
 
 
 def _read_dashboard(part):

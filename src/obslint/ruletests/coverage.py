@@ -33,9 +33,12 @@ class AlertCoverage:
                 "recording_rules_tested": sorted(self.recording_tested)}
 
 
-def alert_coverage(tests: list[TestFile], alerts: list[str], records: list[str]) -> AlertCoverage:
-    """Coverage of the rules' `alerts` and recorded series `records` (each list in order, no duplicates)."""
+def alert_coverage(tests: list[TestFile], alerts: list[str], records: list[str],
+                   version: tuple[int, int] | None = None, features: frozenset[str] = frozenset()) -> AlertCoverage:
+    """Coverage of the rules' `alerts` and recorded series `records` (each list in order, no duplicates);
+    the tests' expressions are read as the promtool of `version` (default: the newest) run with `features`."""
     from obslint.promql.parse import parse_expr
+    from obslint.promql.versions import NEWEST
 
     fired, quiet, read = set(), set(), set()
     for test in tests:
@@ -43,7 +46,7 @@ def alert_coverage(tests: list[TestFile], alerts: list[str], records: list[str])
             for case in group.alert_cases:
                 (fired if case.firing else quiet).add(case.subject)
             for expr in group.exprs:
-                parsed = parse_expr(expr)
+                parsed = parse_expr(expr, version or NEWEST, features=features)
                 if parsed.ast is not None:
                     read.update(getattr(n, "name", None) for n in parsed.nodes)
     return AlertCoverage(alerts, fired, quiet, records, {r for r in records if r in read})
