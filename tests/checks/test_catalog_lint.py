@@ -325,6 +325,40 @@ def test_files_checked_one_by_one_use_the_catalogs_types(tmp_path):
     assert [(f.line, f.code) for f in whole if f.code in CATALOG_CODES | {"R113"}] == [(5, "X009")]
 
 
+def test_one_by_one_the_catalogs_types_are_cached_until_a_source_changes(tmp_path):
+    """With the cache (the console script, as pre-commit runs it), the types of the catalog are kept between
+    runs and read again when an exporter changes; a tampered entry is ignored."""
+    import json
+
+    from helpers import findings, obslint
+
+    gauge = 'from prometheus_client import Gauge\nRUNS = Gauge("mlflow_runs_total", "Runs.", ["status"])\n'
+    rules = """\
+        groups:
+          - name: g
+            rules:
+              - record: status:mlflow_runs:increase1h
+                expr: sum by (status) (increase(mlflow_runs_total[1h]))
+        """
+    project = _project(tmp_path, rules=rules, exporter=gauge,
+                       extra={"pyproject.toml": '[tool.obslint]\ninstrumentation = ["exporters"]\n'})
+    cache = tmp_path / "cache"
+
+    def r113() -> list[int]:
+        proc = obslint("check", "--format", "json", "rules/alerts.yaml", cwd=project,
+                       env={"OBSLINT_CACHE_DIR": str(cache)})
+        return [f["line"] for f in findings(proc) if f["code"] == "R113"]
+
+    assert r113() == [5]
+    entries = list(cache.rglob("catalog-types-*.json"))
+    assert len(entries) == 1 and json.loads(entries[0].read_text()) == {"mlflow_runs_total": "gauge"}
+    assert r113() == [5]  # from the cache
+    entries[0].write_text('{"mlflow_runs_total": ["not", "a", "type"]}')
+    assert r113() == [5]  # tampered: computed again
+    (project / "exporters" / "model_server.py").write_text(gauge.replace("Gauge", "Counter"))
+    assert r113() == []  # the exporter changed: a Counter's series is rated
+
+
 def test_a_shared_namespace_is_never_the_repositorys(tmp_path):
     """A repository declaring `http_requests` and `process_jobs` does not own `http_` nor `process_` (the
     client's own process collector, other exporters): undeclared series there are left alone, a near miss

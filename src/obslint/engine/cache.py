@@ -106,24 +106,54 @@ class FileCache:
     def put(self, path: Path, shown: str, digest: str | None, findings: list, facts: list) -> None:
         if digest is None:
             return
-        entry = self._entry(path, shown)
         data = json.dumps({"digest": digest, "findings": [_finding_row(f) for f in findings],
                            "facts": [_fact_row(f) for f in facts]}, separators=(",", ":"))
-        import tempfile  # with shutil and random: only when an entry is written
+        _write_entry(self._entry(path, shown), data)
 
+
+def _write_entry(entry: Path, data: str) -> None:
+    """Write a cache entry atomically: a concurrent reader sees the old entry or the new one, never half;
+    a read-only home runs without a cache."""
+    import tempfile  # with shutil and random: only when an entry is written
+
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=self.directory)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(data)
-                os.replace(temporary, entry)  # atomic: a reader sees the old entry or the new one
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+            os.replace(temporary, entry)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError:
+        pass
+
+
+def derived_names(config: Config, name: str, sources: list[Path], compute) -> dict[str, str]:
+    """A mapping of names to names computed from the files `sources` (the metric catalog's types, for
+    files linted one by one), kept under the configuration's cache directory and computed again when
+    any source's path, size or modification time changes; an unreadable or tampered entry is ignored."""
+    stamp = []
+    for source in sources:
+        try:
+            stat = source.stat()
         except OSError:
-            pass  # a read-only home: run without a cache
+            return compute()
+        stamp.append([str(source.resolve()), stat.st_size, stat.st_mtime_ns])
+    digest = hashlib.sha1(json.dumps(stamp).encode("utf-8")).hexdigest()[:32]
+    entry = directory() / key(config) / f"{name}-{digest}.json"
+    try:
+        with open(entry, "rb") as fh:
+            value = json.loads(fh.read(64 << 20))
+        if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            return value
+    except (OSError, ValueError, RecursionError):
+        pass
+    value = compute()
+    _write_entry(entry, json.dumps(value, separators=(",", ":"), sort_keys=True))
+    return value
 
 
 # --- entries as JSON, and back with every type checked ------------------------------------------------

@@ -450,7 +450,7 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
     # a directory was given (or the walk found the files): the whole project
     whole = any(path.is_dir() for path in paths) or any(not t.explicit for t in targets)
     catalog = project_catalog(paths, config) if whole else None
-    config = with_catalog_types(config, catalog)
+    config = with_catalog_types(config, catalog, cache)
     if whole and not config.policy.scrape_interval_set:
         config = _with_scrape_interval(targets, config)
     dashboard_targets = [t for t in targets if t.kind == "dashboards"]
@@ -529,22 +529,35 @@ def _project_alertmanager(target: Target, config: Config, outcome: Outcome):
     return (outcome.alertmanagers[0] if len(outcome.alertmanagers) == 1 else None), findings
 
 
-def with_catalog_types(config: Config, catalog=None) -> Config:
+def with_catalog_types(config: Config, catalog=None, cache: bool = False) -> Config:
     """`config` with the types of the project's metric catalog, which the checks that tell counters by
-    their names defer to: `catalog`'s, else, for files named one by one (a pre-commit hook), the catalog
-    of the project root when the configuration names its sources (`instrumentation`, a `catalog` file)."""
-    checked = catalog is not None  # the project is checked whole: the catalog's checks run
-    if catalog is None and (config.instrumentation or (config.root / config.catalog).is_file()):
-        catalog = project_catalog([config.root], config)
-    if catalog is None:
+    their names defer to: `catalog`'s, else, for files named one by one (a pre-commit hook), the types of
+    the project root's catalog when the configuration names its sources (`instrumentation`, a `catalog`
+    file), kept in the cache (`cache`) until a source changes."""
+    if catalog is not None:  # the project is checked whole: the catalog's checks run
+        return replace(config, catalog_types=catalog.types(), catalog_checked=True)
+    catalog_file = config.root / config.catalog
+    if not (config.instrumentation or catalog_file.is_file()):
         return config
-    return replace(config, catalog_types=catalog.types(), catalog_checked=checked)
+
+    def compute() -> dict[str, str]:
+        found = project_catalog([config.root], config, scrape=False)
+        return found.types() if found is not None else {}
+
+    if not cache:
+        return replace(config, catalog_types=compute())
+    from obslint.engine.cache import derived_names
+
+    sources = _catalog_files([config.root], config.instrumentation, (".py",), config) if config.instrumentation \
+        else []
+    sources += [catalog_file] if catalog_file.is_file() else []
+    return replace(config, catalog_types=derived_names(config, "catalog-types", sources, compute))
 
 
-def project_catalog(paths: list[Path], config: Config):
+def project_catalog(paths: list[Path], config: Config, scrape: bool = True):
     """The metric catalog of the project (obslint.crossref.catalog): the `catalog` file under a checked
     directory, else under the root; the prometheus_client declarations of its Python; the scrape jobs of
-    its Prometheus configs. None when it has none of them."""
+    its Prometheus configs (unless not `scrape`). None when it has none of them."""
     from obslint.crossref.catalog import build, load
     from obslint.crossref.instrumentation import declarations
 
@@ -554,11 +567,12 @@ def project_catalog(paths: list[Path], config: Config):
     listed = load(found) if found is not None else None
     declared, _ = declarations(_catalog_files(directories, config.instrumentation, (".py",), config),
                                directories, config.max_file_size)
-    scrape = _scrape_jobs(_catalog_files(directories, config.scrape_configs, YAML_SUFFIXES, config), config)
-    if listed is None and not declared and not scrape.known:
+    jobs = _scrape_jobs(_catalog_files(directories, config.scrape_configs, YAML_SUFFIXES, config), config) \
+        if scrape else None
+    if listed is None and not declared and not (jobs is not None and jobs.known):
         return None
     catalog = build(listed, declared, lambda path: display_path(Path(path), config.display_root))
-    catalog.scrape = scrape
+    catalog.scrape = jobs
     return catalog
 
 
