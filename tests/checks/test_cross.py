@@ -47,3 +47,29 @@ def test_alert_labels_are_followed_through_recording_rules():
     ratio = alerts["PaymentsErrorRatioHigh"]  # reads job:payments_requests_errors:ratio_rate5m, by (job)
     assert ratio.may_have("job") and not ratio.may_have("cluster") and not ratio.may_have("instance")
     assert alerts["PaymentsDown"].may_have("instance")  # `up` is scraped: any label
+
+
+def test_colon_named_series_at_levels_the_project_never_records_are_exporters_own(tmp_path):
+    """Spinnaker's monitoring daemon exports `clouddriver:google:api__count_total` (monitoring-mixins' spinnaker
+    dashboards read it; the mixin records nothing): no X006 or R141 for a level the project never records,
+    nor for series listed in policy.external-series; a mistyped name at a recorded level is still reported."""
+    import json
+
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "r.yaml").write_text(
+        "groups:\n- name: g\n  rules:\n  - record: job:http_requests:rate5m\n"
+        "    expr: sum by (job) (rate(x_total[5m]))\n"
+        "  - alert: A\n    expr: sum(clouddriver:google:api__count_total) > 1 or job:http_request:rate5m > 1\n")
+    targets = [{"refId": "A", "expr": expr} for expr in
+               ("sum(rate(clouddriver:google:api__count_total[5m]))", "sum(job:http_requests_wrong:rate5m)",
+                "sum(team:recorded_elsewhere:sum)")]
+    dashboard = {"uid": "u", "title": "T", "schemaVersion": 39, "panels": [
+        {"id": 1, "type": "timeseries", "title": "P", "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0},
+         "datasource": {"type": "prometheus", "uid": "${datasource}"}, "targets": targets}],
+        "templating": {"list": [{"name": "datasource", "type": "datasource", "query": "prometheus"}]}}
+    (tmp_path / "dashboards").mkdir()
+    (tmp_path / "dashboards" / "d.json").write_text(json.dumps(dashboard, indent=1))
+    config = Config(root=tmp_path, policy=Config().policy.__class__(external_series=("team:*",)))
+    found = [(f.code, f.message.split("`")[3])
+             for f in lint_paths([tmp_path], config) if f.code in ("X006", "R141")]
+    assert sorted(found) == [("R141", "job:http_request:rate5m"), ("X006", "job:http_requests_wrong:rate5m")]

@@ -10,7 +10,7 @@ from obslint.core.collector import Collectors
 from obslint.core.findings import Severity
 from obslint.crossref.alerts import NO, Alert, matchers_state, paging_receivers, route
 from obslint.crossref.project import Project
-from obslint.rules.facts import RECORD_NAME, series_read
+from obslint.rules.facts import RECORD_NAME, missing_recording, series_read
 
 _AM = """\
 route:
@@ -430,7 +430,10 @@ class InhibitEqualMissing(CrossCheck):
 @register
 class DashboardReadsMissingRecording(CrossCheck):
     """Finds a dashboard query that reads a `level:metric:operation` series no recording rule records, and
-    suggests the nearest recorded name.
+    suggests the nearest recorded name. A name is taken for the project's recording rule when the project
+    records others at its level or one close to it; a colon-named series at a level the project never
+    records is an exporter's own (Spinnaker's `clouddriver:google:api__count_total`), and series recorded
+    elsewhere go in `policy.external-series`.
 
     Why: after a recording rule is renamed the panel shows "No data"; nothing else notices.
 
@@ -542,12 +545,20 @@ def check_dashboard_reads(project: Project, out: Collectors) -> None:
 
     dashboards, config = project.dashboards, out.config
     recorded = {f.name for f in project.facts if f.kind == "record"}
+
+    def external(name: str) -> bool:
+        import fnmatch
+
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in config.policy.external_series)
+
     for dashboard in dashboards:
         collector = out.get(dashboard.shown, str(dashboard.path))
         for pointer, panel, parsed in queries(dashboard.compiled.doc, config):
             for name in sorted(series_read(parsed)):
-                if RECORD_NAME.fullmatch(name) and name not in recorded:
-                    near = difflib.get_close_matches(name, sorted(recorded), n=1, cutoff=0.6)
+                if not RECORD_NAME.fullmatch(name) or name in recorded or external(name):
+                    continue
+                near = difflib.get_close_matches(name, sorted(recorded), n=1, cutoff=0.6)
+                if missing_recording(name, recorded, near):
                     hint = f"; did you mean `{near[0]}`?" if near else ""
                     collector.add(DashboardReadsMissingRecording, dashboard.compiled.line_of(pointer), 1,
                                   f"panel `{panel.get('title', '')}` reads `{name}`, which no recording rule "

@@ -11,6 +11,17 @@ from pathlib import Path
 RECORD_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+")
 
 
+def missing_recording(name: str, recorded, near: list[str] | None = None) -> bool:
+    """Whether `name`, read by a rule or a panel, is a recording rule of the project that no rule records
+    (deleted, renamed, mistyped): a `level:metric:operation` name the project does not record, at a level
+    where it records others, or close to one it records (`near`). A colon-named series at a level the
+    project never records is an exporter's own name (Spinnaker's `clouddriver:google:api__count_total`)."""
+    if not RECORD_NAME.fullmatch(name) or name in recorded:
+        return False
+    level = name.split(":", 1)[0] + ":"
+    return bool(near) or any(other.startswith(level) for other in recorded)
+
+
 @dataclass(frozen=True)
 class RuleFact:
     """What the dependency checks need of one rule (small, so worker processes can return it)."""
