@@ -132,6 +132,7 @@ class Policy:
     alert_name_pattern: str = ""  # a regular expression alert names must match ("" = any name)
     scrape_interval_ms: int = 60_000
     scrape_interval_set: bool = False  # whether the policy says what it is (else 1m is assumed)
+    scrape_interval_from: str = ""  # else the Prometheus config of the repository it was read from, if any
     counters: tuple[str, ...] = ()  # counters whose names do not say so (globs)
     external_series: tuple[str, ...] = ()  # level:metric:op series recorded outside these rules (globs)
     group_interval_ms: tuple[int, int] = (10_000, 300_000)

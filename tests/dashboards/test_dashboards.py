@@ -160,6 +160,10 @@ def test_a_copy_of_a_dashboard_in_another_file_is_not_a_duplicate(tmp_path):
     [duplicate] = [f for f in findings if f.code == "D015"]  # one of the two in configs/ names the other
     assert {Path(duplicate.path).name, duplicate.message.split(" in ")[-1].split(":")[0].rsplit("/", 1)[-1]} == \
         {"other.json", "stats.json"}
+    # in another folder (another Grafana folder, or another deployment altogether) the title may repeat
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "configs/other.json").rename(tmp_path / "elsewhere/other.json")
+    assert [f for f in lint_paths([tmp_path], Config(root=tmp_path)) if f.code == "D015"] == []
 
 
 @pytest.mark.parametrize("expr", [

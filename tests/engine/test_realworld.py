@@ -311,6 +311,25 @@ def test_guessing_heuristics_say_what_they_assumed(tmp_path):
     assert raw.severity == Severity.WARNING and "by its name" in raw.message
     configured, _ = check(tmp_path, policy=Policy(scrape_interval_ms=15_000, scrape_interval_set=True))
     assert "R116" not in codes(configured)
+    # a Prometheus config in the repository says what the interval is: the longest global one of them
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy/cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  prometheus.yml: |\n"
+        "    global: {scrape_interval: 15s}\n    scrape_configs: [{job_name: a, scrape_interval: 5s}]\n")
+    analysis, _ = check(tmp_path)
+    assert "R116" not in codes(analysis)
+    (tmp_path / "prometheus.yml").write_text("scrape_configs:\n- job_name: x\n")  # 1m: Prometheus' default
+    analysis, _ = check(tmp_path)
+    (short,) = [f for f in analysis.findings if f.code == "R116"]
+    assert "the scrape interval of prometheus.yml" in short.message and "assumed" not in short.message
+
+
+def test_a_catalog_says_which_metrics_are_counters(tmp_path):
+    (tmp_path / "alerts.yaml").write_text(
+        "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: rate(http_requests[5m]) > 0\n")
+    assert "R113" in codes(check(tmp_path)[0])  # a guess by the name
+    (tmp_path / "metrics.yaml").write_text("metrics:\n- {name: http_requests, type: counter}\n")
+    assert "R113" not in codes(check(tmp_path)[0])
 
 
 def test_unit_tests_of_generated_rule_files_are_said_as_info(tmp_path):

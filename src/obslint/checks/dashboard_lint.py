@@ -1433,21 +1433,30 @@ def cross_check(dashboards: list[Dashboard], collectors: Collectors) -> None:
     between them). A dashboard's folder is its file's directory, as the provisioning of files by their
     folder structure and `obslint build`'s folder annotation have it."""
     for key in ("uid", "title"):
-        first: dict[tuple, Dashboard] = {}
+        seen: dict[str, list[Dashboard]] = {}
         for dashboard in dashboards:
             value = dashboard.compiled.doc.get(key)
             if not isinstance(value, str) or not value:
                 continue
-            where = (value,) if key == "uid" else (value, dashboard.path.parent)
-            if where in first:
-                other = first[where]
-                if other.path != dashboard.path and _copies(other.compiled.doc, dashboard.compiled.doc):
-                    continue
+            earlier = seen.setdefault(value, [])
+            copies = [o for o in earlier
+                      if o.path != dashboard.path and _copies(o.compiled.doc, dashboard.compiled.doc)]
+            # a clash that an earlier copy of this dashboard has with the same one is said already
+            other = next((o for o in earlier if _clashes(key, o, dashboard)
+                          and not any(_clashes(key, o, c) for c in copies)), None)
+            earlier.append(dashboard)
+            if other is not None:
                 collectors.get(dashboard.shown, None).add(
                     DashboardDuplicate, dashboard.compiled.line_of(""), 1,
                     f"{key} `{value}` is also the {key} of a dashboard in {other.shown}:{other.compiled.line_of('')}",
                     subject=subject_of(dashboard.compiled.doc, ""))
-            else:
-                first[where] = dashboard
+
+
+def _clashes(key: str, one: Dashboard, other: Dashboard) -> bool:
+    """Whether two dashboards with the same uid or title clash: not copies of one dashboard, and (for a
+    title) in one folder: Grafana wants titles unique within a folder, uids within the whole instance."""
+    if one.path != other.path and _copies(one.compiled.doc, other.compiled.doc):
+        return False
+    return key == "uid" or one.path == other.path or Path(one.path).parent == Path(other.path).parent
 
 

@@ -913,6 +913,7 @@ def _call_smells(rule: Rule, node, collector: Collector, policy: Policy) -> None
     if seconds * 1000 < 2 * policy.scrape_interval_ms:
         interval = format_duration(policy.scrape_interval_ms)
         said = "policy.scrape-interval" if policy.scrape_interval_set else \
+            f"the scrape interval of {policy.scrape_interval_from}" if policy.scrape_interval_from else \
             "assumed: set policy.scrape-interval to your scrape interval"
         _at_expr(rule, collector, RangeTooShort,
                  f"{fn}() over [{format_duration(int(seconds * 1000))}], less than two scrape "

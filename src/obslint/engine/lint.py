@@ -451,6 +451,8 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
     whole = any(path.is_dir() for path in paths) or any(not t.explicit for t in targets)
     catalog = project_catalog(paths, config) if whole else None
     config = with_catalog_types(config, catalog, cache)
+    if whole and not config.policy.scrape_interval_set:
+        config = _with_scrape_interval(targets, config)
     dashboard_targets = [t for t in targets if t.kind == "dashboards"]
     # the project's Alertmanager config (in its alertmanager/ folder) serves the checks across files
     am_targets = [t for t in targets if "alertmanager" in (t.kind, t.place)] if whole else []
@@ -484,6 +486,40 @@ def analyse(paths: list[Path], config: Config, jobs: int | None = None, cache: b
               else ["cached"], outcomes[id(t)].notes if id(t) in outcomes else []) for t in targets]
     files += [(s.path, [s.kind], [s.reason]) for s in skipped]
     return Analysis(sort_findings(findings), project, files)
+
+
+def _with_scrape_interval(targets: list[Target], config: Config) -> Config:
+    """The configuration with the scrape interval of the repository's Prometheus configs (the longest
+    `global.scrape_interval` they give, 1m where one gives none), when the policy does not say it; the
+    checks that need it then assume nothing."""
+    from obslint import yamlload
+    from obslint.durations import parse_duration
+    from obslint.engine import classify
+
+    found: list[tuple[int, str]] = []
+    for target in targets:
+        if target.kind != "unknown" or target.path.suffix not in (".yml", ".yaml"):
+            continue
+        try:
+            if target.path.stat().st_size > config.max_file_size:
+                continue
+            data = target.path.read_bytes()
+            if b"scrape_configs" not in data:
+                continue
+            roots = [d.root for d in yamlload.load_documents(data.decode("utf-8"), config.max_yaml_nodes)]
+        except (OSError, UnicodeDecodeError, yamlload.YamlError):
+            continue
+        for part in classify.classify(roots, target.path.name, False, config.max_yaml_nodes):
+            if part.kind != classify.PROMETHEUS:
+                continue
+            settings = part.nodes[0].get("global")
+            interval = settings.get("scrape_interval") if isinstance(settings, yamlload.MapNode) else None
+            ms = parse_duration(interval.text) if isinstance(interval, yamlload.ScalarNode) else None
+            found.append((ms or 60_000, display_path(target.path, config.display_root)))
+    if not found:
+        return config
+    ms, shown = max(found)
+    return replace(config, policy=replace(config.policy, scrape_interval_ms=ms, scrape_interval_from=shown))
 
 
 def _project_alertmanager(target: Target, config: Config, outcome: Outcome):
