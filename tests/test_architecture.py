@@ -18,7 +18,8 @@ PACKAGE = SRC / "obslint"
 
 # lowest first: a module may import its own layer and the layers below it, never above
 LAYERS = [
-    ("languages and core", ["obslint.core", "obslint.durations", "obslint.gostrconv", "obslint.yamlload",
+    ("languages and core", ["obslint.core", "obslint.durations", "obslint.gostrconv", "obslint.goregexp",
+                            "obslint.yamlload",
                             "obslint.gotemplate",
                             "obslint.promql"]),
     ("configuration", ["obslint.config"]),

@@ -32,9 +32,9 @@ func main() {
 	if err := json.NewDecoder(os.Stdin).Decode(&cases); err != nil {
 		panic(err)
 	}
-	out := make([][3]string, len(cases))
+	out := make([][4]string, len(cases))
 	for i, s := range cases {
-		out[i] = [3]string{"err", "err", "err"}
+		out[i] = [4]string{"err", "err", "err", "err"}
 		if f, err := strconv.ParseFloat(s, 64); err == nil {
 			out[i][0] = strconv.FormatFloat(f, 'g', -1, 64)
 		}
@@ -44,12 +44,18 @@ func main() {
 		if u, err := strconv.Unquote(s); err == nil {
 			out[i][2] = fmt.Sprintf("%x", u)
 		}
+		if n, err := strconv.ParseInt(s, 0, 64); err == nil {
+			out[i][3] = strconv.FormatInt(n, 10)
+		} else if n, err := strconv.ParseUint(s, 0, 64); err == nil {
+			out[i][3] = strconv.FormatUint(n, 10)
+		}
 	}
 	json.NewEncoder(os.Stdout).Encode(out)
 }
 """
 
-NUMBER_ATOMS = list("0123456789_.eExXoObBpPaAfF+-") + ["inf", "nan", "Infinity", "1e400", "0x1p1024", "9" * 20]
+NUMBER_ATOMS = list("0123456789_.eExXoObBpPaAfF+-") + ["inf", "nan", "Infinity", "1e400", "0x1p1024", "9" * 20,
+                                                      "18446744073709551615", "-0x8000000000000000"]
 QUOTED_ATOMS = list("ab\\\"'`\nxuU0123457_é\r") + [
     "\\x80", "\\xc3\\xa9", "\\xc3", "\\u00e9", "\\377", "\\303\\251", "\\U0001F600", "\\ud800", "\\'", '\\"',
     "\\U00110000", "\\400", "\\q"]
@@ -82,6 +88,8 @@ def ours(text: str) -> list[str]:
         out.append(gostrconv.unquote(text).encode("utf-8", "surrogateescape").hex())
     except ValueError:
         out.append("err")
+    either = gostrconv.parse_int_or_uint(text)
+    out.append("err" if either is None else str(either))
     return out
 
 
@@ -119,3 +127,17 @@ def test_generated_literals_read_as_go_reads_them(go_strconv):
 def test_hypothesis_literals_read_as_go_reads_them(go_strconv, body, quote):
     text = quote + body + quote
     assert same(text, go_strconv([text])[0]), (text, ours(text))
+
+
+@pytest.mark.parametrize("text", ["", "+", "-", "+-1"])
+def test_empty_and_sign_only_texts_are_refused_never_a_crash(text):
+    """Each of Go's readers refuses these with its own error (a Python IndexError was a crash)."""
+    from obslint.alertmanager.golang import GoError, parse_go_duration
+    from obslint.gotemplate.gotime import TimeError, parse_duration
+    from obslint.promconfig.values import parse_size
+
+    for read, error in ((gostrconv.parse_int, ValueError), (gostrconv.parse_float, ValueError),
+                        (gostrconv.unquote, ValueError), (parse_duration, TimeError), (parse_go_duration, GoError)):
+        with pytest.raises(error):
+            read(text)
+    assert gostrconv.parse_int_or_uint(text) is None and parse_size(text) is None

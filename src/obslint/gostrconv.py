@@ -146,6 +146,17 @@ def parse_int(text: str, bits: int = 64, unsigned: bool = False) -> int:
     return value
 
 
+def parse_int_or_uint(text: str) -> int | None:
+    """strconv.ParseInt(text, 0, 64), else ParseUint(text, 0, 64), as Go's YAML decoders and config
+    readers try them; None when both refuse."""
+    for unsigned in (False, True):
+        try:
+            return parse_int(text, unsigned=unsigned)
+        except ValueError:
+            pass
+    return None
+
+
 _SPECIALS = {"inf": math.inf, "+inf": math.inf, "-inf": -math.inf, "infinity": math.inf, "+infinity": math.inf,
              "-infinity": -math.inf, "nan": math.nan, "+nan": math.nan, "-nan": math.nan}
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from obslint import gostrconv
+
 
 class GoError(ValueError):
     """What Go's function returned as its error (its text, as Go prints it)."""
@@ -170,35 +172,14 @@ def split_host_port(hostport: str) -> tuple[str, str]:
 
 # --- time.ParseDuration -----------------------------------------------------------------------------
 
-_GO_UNITS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 1_000_000_000,
-             "m": 60_000_000_000, "h": 3_600_000_000_000}
-_GO_DURATION = re.compile(r"([0-9]*(?:\.[0-9]*)?)([^0-9.]*)")
+def parse_go_duration(text: str) -> int:
+    """time.ParseDuration (obslint.gotemplate.gotime's): nanoseconds; GoError for what Go refuses."""
+    from obslint.gotemplate.gotime import TimeError, parse_duration
 
-
-def parse_go_duration(text: str) -> float:
-    """time.ParseDuration: nanoseconds; GoError for what Go refuses."""
-    orig, s = text, text
-    if s[:1] in "+-":
-        s = s[1:]
-    if s == "0":
-        return 0
-    if s == "":
-        raise GoError(f"time: invalid duration {_quoted(orig)}")
-    total = 0.0
-    while s:
-        m = _GO_DURATION.match(s)
-        number, unit = m.group(1), m.group(2)
-        if number in ("", ".") or not m.group(0):
-            raise GoError(f"time: invalid duration {_quoted(orig)}")
-        if unit == "":
-            raise GoError(f"time: missing unit in duration {_quoted(orig)}")
-        if unit not in _GO_UNITS:
-            raise GoError(f"time: unknown unit {_quoted(unit)} in duration {_quoted(orig)}")
-        total += float(number) * _GO_UNITS[unit]
-        if total > 2**63 - 1:
-            raise GoError(f"time: invalid duration {_quoted(orig)}")
-        s = s[m.end():]
-    return total
+    try:
+        return parse_duration(text)
+    except TimeError as exc:
+        raise GoError(str(exc)) from None
 
 
 # --- net/textproto.CanonicalMIMEHeaderKey ----------------------------------------------------------
@@ -225,31 +206,7 @@ _SPECIAL_FLOATS = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "
                    ".NAN"}
 
 
-def _go_parse_int(text: str) -> int | None:
-    """strconv.ParseInt(text, 0, 64) or ParseUint: the base from the prefix (0x, 0o, 0b, 0 octal)."""
-    sign, body = "", text
-    if body[:1] in "+-":
-        sign, body = body[0], body[1:]
-    if not body:
-        return None
-    lower = body.lower()
-    try:
-        if lower.startswith("0x"):
-            value = int(body[2:], 16) if body[2:] else None
-        elif lower.startswith("0o"):
-            value = int(body[2:], 8) if body[2:] else None
-        elif lower.startswith("0b"):
-            value = int(body[2:], 2) if body[2:] else None
-        elif len(body) > 1 and body[0] == "0":
-            value = int(body[1:], 8)
-        else:
-            value = int(body, 10) if body.isdigit() else None
-    except ValueError:
-        return None
-    if value is None:
-        return None
-    value = -value if sign == "-" else value
-    return value if -(2**63) <= value <= 2**64 - 1 else None
+_go_parse_int = gostrconv.parse_int_or_uint
 
 
 def yaml_number(text: str) -> int | float | None:

@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from obslint import goregexp
 from obslint.gotemplate import gotime
 from obslint.gotemplate.execute import TemplateSet
 from obslint.gotemplate.gojson import to_json
@@ -501,39 +502,8 @@ def _regexp(pattern: str):
 
 
 def _expand(template: str, m) -> str:
-    """regexp's Expand for ReplaceAllString: $1, ${1}, $name, ${name}, $$."""
-    out = []
-    i = 0
-    n = len(template)
-    groups = m.re.groupindex if hasattr(m, "re") else {}
-    while i < n:
-        j = template.find("$", i)
-        if j < 0:
-            out.append(template[i:])
-            break
-        out.append(template[i:j])
-        i = j + 1
-        if i < n and template[i] == "$":
-            out.append("$")
-            i += 1
-            continue
-        brace = i < n and template[i] == "{"
-        k = i + 1 if brace else i
-        start = k
-        while k < n and (template[k].isalnum() or template[k] == "_"):
-            k += 1
-        name = template[start:k]
-        if not name or (brace and (k >= n or template[k] != "}")):
-            out.append("$")
-            continue
-        i = k + 1 if brace else k
-        if name.isdigit():
-            idx = int(name)
-            if idx <= m.re.groups:
-                out.append(m.group(idx) or "")
-        elif name in groups:
-            out.append(m.group(groups[name]) or "")
-    return "".join(out)
+    """regexp's Expand for ReplaceAllString."""
+    return goregexp.expand(template, m, m.re.groupindex if hasattr(m, "re") else {})
 
 
 def _re_replace_all(pattern: str, repl: str, text: str) -> str:

@@ -601,7 +601,7 @@ def parse_duration(s: str) -> int:
     """time.ParseDuration; TimeError on bad input."""
     orig = s
     neg = False
-    if s[:1] in "+-":
+    if s.startswith(("+", "-")):
         neg = s[0] == "-"
         s = s[1:]
     if s == "0":

@@ -9,7 +9,8 @@ import functools
 import hashlib
 from dataclasses import dataclass
 
-from obslint.promconfig.values import expand, legacy_name, utf8_name
+from obslint.goregexp import expand
+from obslint.promconfig.values import legacy_name, utf8_name
 
 ACTIONS = ("replace", "keep", "drop", "keepequal", "dropequal", "hashmod", "labelmap", "labeldrop", "labelkeep",
            "lowercase", "uppercase")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from obslint import gostrconv
 from obslint.yamlload import ScalarNode
 
 NULL_WORDS = {"", "~", "null", "Null", "NULL"}
@@ -46,37 +47,14 @@ def resolve(node: ScalarNode):
     return "str", text
 
 
-def _go_int(text: str) -> int | None:
-    """strconv.ParseInt(text, 0, 64), then ParseUint, as yaml.v2 tries them (0x, 0o, 0b and 0 prefixes)."""
-    body = text[1:] if text[:1] in "+-" else text
-    if not body or not body[0].isdigit():
-        return None
-    try:
-        if body[:2] in ("0x", "0X"):
-            value = int(body[2:], 16)
-        elif body[:2] in ("0o", "0O"):
-            value = int(body[2:], 8)
-        elif body[:2] in ("0b", "0B"):
-            value = int(body[2:], 2)
-        elif len(body) > 1 and body[0] == "0":
-            value = int(body[1:], 8)
-        else:
-            if not body.isdigit():
-                return None
-            value = int(body, 10)
-    except ValueError:
-        return None
-    value = -value if text[0] == "-" else value
-    if -(1 << 63) <= value <= UINT64_MAX and not (text[0] == "-" and value < -(1 << 63)):
-        return value
-    return None
+_go_int = gostrconv.parse_int_or_uint
 
 
 def parse_size(text: str) -> int | None:
     """units.ParseBase2Bytes: `512MB`, `1GiB`, `1.5KB`, `0`; None when it does not parse."""
     s = text
     negative = False
-    if s[:1] in "+-":
+    if s.startswith(("+", "-")):
         negative = s[0] == "-"
         s = s[1:]
     if s == "0":
@@ -180,59 +158,6 @@ def utf8_name(name: str) -> bool:
     """A label name in UTF-8 mode: not empty (YAML text is always valid UTF-8)."""
     return name != ""
 
-
-def expand(template: str, match, names: dict[str, int]) -> str:
-    """Go's regexp.Expand of `template` with `match` (an RE2 match): `$1`, `${1}`, `$name`, `${name}`, `$$`.
-    A reference to a group that does not exist or did not take part is empty; a `$` not followed by a
-    name is written as it is."""
-    out = []
-    i = 0
-    n = len(template)
-    while i < n:
-        dollar = template.find("$", i)
-        if dollar < 0:
-            out.append(template[i:])
-            break
-        out.append(template[i:dollar])
-        i = dollar + 1
-        if i < n and template[i] == "$":
-            out.append("$")
-            i += 1
-            continue
-        name, end = _reference(template, i)
-        if name is None:
-            out.append("$")
-            continue
-        i = end
-        index = int(name) if name.isdigit() else names.get(name)
-        if index is None:
-            continue
-        try:
-            value = match.group(index)
-        except (IndexError, ValueError):
-            value = None
-        if value:
-            out.append(value)
-    return "".join(out)
-
-
-_NAME_CHARS = re.compile(r"[A-Za-z0-9_]+")
-
-
-def _reference(template: str, i: int) -> tuple[str | None, int]:
-    """The group name after a `$` at `i` (braced or not) and where it ends; (None, i) if there is none."""
-    if i < len(template) and template[i] == "{":
-        end = template.find("}", i + 1)
-        if end < 0:
-            return None, i
-        name = template[i + 1:end]
-        if not name or not _NAME_CHARS.fullmatch(name):
-            return None, i
-        return name, end + 1
-    m = _NAME_CHARS.match(template, i)
-    if m is None:
-        return None, i
-    return m.group(0), m.end()
 
 
 BINARY_TAG = "tag:yaml.org,2002:binary"
