@@ -49,10 +49,12 @@ def test_alert_labels_are_followed_through_recording_rules():
     assert alerts["PaymentsDown"].may_have("instance")  # `up` is scraped: any label
 
 
-def test_colon_named_series_at_levels_the_project_never_records_are_exporters_own(tmp_path):
+def test_dashboards_reading_colon_named_series_at_levels_never_recorded_read_an_exporters_own(tmp_path):
     """Spinnaker's monitoring daemon exports `clouddriver:google:api__count_total` (monitoring-mixins' spinnaker
-    dashboards read it; the mixin records nothing): no X006 or R141 for a level the project never records,
-    nor for series listed in policy.external-series; a mistyped name at a recorded level is still reported."""
+    dashboards read it; the mixin records nothing): no X006 for a level the project never records, nor for
+    series listed in policy.external-series; a mistyped name at a recorded level is still reported. Rules
+    keep R141 for every name no rule records (a recording rule deleted, the only one at its level, is
+    still caught: the pre-commit and --diff-base tests)."""
     import json
 
     (tmp_path / "rules").mkdir()
@@ -72,4 +74,5 @@ def test_colon_named_series_at_levels_the_project_never_records_are_exporters_ow
     config = Config(root=tmp_path, policy=Config().policy.__class__(external_series=("team:*",)))
     found = [(f.code, f.message.split("`")[3])
              for f in lint_paths([tmp_path], config) if f.code in ("X006", "R141")]
-    assert sorted(found) == [("R141", "job:http_request:rate5m"), ("X006", "job:http_requests_wrong:rate5m")]
+    assert sorted(found) == [("R141", "clouddriver:google:api__count_total"), ("R141", "job:http_request:rate5m"),
+                             ("X006", "job:http_requests_wrong:rate5m")]

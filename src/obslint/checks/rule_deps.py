@@ -7,22 +7,19 @@ directory (a project root or a rules directory), not when it is given single fil
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 
 from obslint.checks.base import Check, register, runs
 from obslint.core.collector import Collector, Collectors
 from obslint.core.findings import Severity
-from obslint.rules.facts import RECORD_NAME, RuleFact, missing_recording
+from obslint.rules.facts import RECORD_NAME, RuleFact
 
 
 @register
 class RecordingRuleMissing(Check):
     """Finds a rule that reads a `level:metric:operation` series that no recording rule of the project
     records (series recorded elsewhere go in `policy.external-series`, globs allowed). Runs when obslint
-    checks a directory, so that it sees the whole rule set. A name is taken for the project's recording
-    rule when the project records others at its level or one close to it; a colon-named series at a level
-    the project never records is an exporter's own (Spinnaker's `clouddriver:google:api__count_total`).
+    checks a directory, so that it sees the whole rule set.
 
     Why: after a recording rule is renamed or deleted, the rules that read it get no data: alerts
     silently never fire.
@@ -162,9 +159,7 @@ def check(project, collectors: Collectors) -> None:
                 continue
             recorders = recorded.get(name)
             if recorders is None:
-                near = difflib.get_close_matches(name, sorted(recorded), n=1, cutoff=0.6)
-                if missing_recording(name, recorded, near) and \
-                        not any(fnmatch.fnmatchcase(name, pattern) for pattern in external):
+                if not any(fnmatch.fnmatchcase(name, pattern) for pattern in external):
                     collector(fact).add(RecordingRuleMissing, fact.expr_line, fact.expr_column,
                                         f"{fact.kind} `{fact.name}` reads `{name}`, which no recording rule records "
                                         "(list series recorded elsewhere in `policy.external-series`)")

@@ -12,10 +12,11 @@ RECORD_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z
 
 
 def missing_recording(name: str, recorded, near: list[str] | None = None) -> bool:
-    """Whether `name`, read by a rule or a panel, is a recording rule of the project that no rule records
-    (deleted, renamed, mistyped): a `level:metric:operation` name the project does not record, at a level
-    where it records others, or close to one it records (`near`). A colon-named series at a level the
-    project never records is an exporter's own name (Spinnaker's `clouddriver:google:api__count_total`)."""
+    """Whether `name`, read by a dashboard's panel, is a recording rule of the project that no rule records
+    (renamed, mistyped): a `level:metric:operation` name the project does not record, at a level where it
+    records others, or close to one it records (`near`). A colon-named series at a level the project never
+    records is an exporter's own name (Spinnaker's `clouddriver:google:api__count_total`). Rules read
+    recording rules by definition: R141 reports every name no rule records."""
     if not RECORD_NAME.fullmatch(name) or name in recorded:
         return False
     level = name.split(":", 1)[0] + ":"
