@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from am_servers import wait_ready
 from helpers import REPO, free_port, need, stop
 
 from obslint.alertmanager import router
@@ -101,7 +102,7 @@ def test_real_alertmanager_notifies_what_obslint_predicts(alertmanager_binary, t
                              "--cluster.listen-address="], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_ready(base, proc)
+        wait_ready(base, proc)
         alerts = rule_alerts()
         model = load_model(config_path, Config(alertmanager_version=(0, 25)))
         now = datetime.now(timezone.utc)
@@ -131,16 +132,3 @@ def test_real_alertmanager_notifies_what_obslint_predicts(alertmanager_binary, t
 
 def _got(hook: Webhook) -> set[tuple[str, str]]:
     return {(receiver, labels["alertname"]) for receiver, labels in list(hook.received)}
-
-
-def _wait_ready(base: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"alertmanager exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if urllib.request.urlopen(base + "/-/ready", timeout=1).status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("alertmanager did not become ready in 15 s")
